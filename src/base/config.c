@@ -1,0 +1,182 @@
+#include "base/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/strbuf.h"
+#include "base/xmalloc.h"
+
+const struct config_key config_keys[] = {
+	{ "listen", "CCHC_LISTEN", "127.0.0.1:8080",
+	  "address and port the server listens on (port 0 picks a free one)" },
+	{ "db", "CCHC_DB", "sqlite:var/cchc.db",
+	  "database: sqlite:PATH or postgresql://user@host/db" },
+	{ "threads", "CCHC_THREADS", "0",
+	  "server worker threads, each with its own database connection (0: two per core)" },
+	{ "log_level", "CCHC_LOG_LEVEL", "info",
+	  "debug, info, warn or error" },
+	{ "access_log", "CCHC_ACCESS_LOG", "1",
+	  "1 to log one line per request (method, path, status, microseconds)" },
+	{ "body_limit", "CCHC_BODY_LIMIT", "1048576",
+	  "largest request body accepted, in bytes; larger gets 413" },
+	{ "connection_timeout", "CCHC_CONNECTION_TIMEOUT", "30",
+	  "seconds an idle connection is kept open" },
+	{ "shutdown_grace", "CCHC_SHUTDOWN_GRACE", "10",
+	  "seconds to finish requests in flight after SIGINT/SIGTERM" },
+	{ "default_lang", "CCHC_DEFAULT_LANG", "vi",
+	  "language of pages when the browser does not ask: vi or en" },
+	{ "tls", "CCHC_TLS", "0",
+	  "1 when cchc is served over TLS (behind a proxy): cookies get Secure" },
+	{ 0, 0, 0, 0 }
+};
+
+static int key_index(const char *key)
+{
+	for (int i = 0; config_keys[i].key; i++)
+		if (!strcmp(config_keys[i].key, key))
+			return i;
+	return -1;
+}
+
+bool config_known(const char *key)
+{
+	return key_index(key) >= 0;
+}
+
+void config_init(struct config *c)
+{
+	size_t n = 0;
+
+	while (config_keys[n].key)
+		n++;
+	c->values = xcalloc(n, sizeof(char *));
+	c->file = NULL;
+	for (size_t i = 0; i < n; i++) {
+		const char *v = getenv(config_keys[i].env);
+
+		c->values[i] = xstrdup(v && *v ? v : config_keys[i].def);
+	}
+}
+
+void config_release(struct config *c)
+{
+	if (c->values)
+		for (int i = 0; config_keys[i].key; i++)
+			free(c->values[i]);
+	free(c->values);
+	free(c->file);
+	c->values = NULL;
+	c->file = NULL;
+}
+
+int config_set(struct config *c, const char *key, const char *value,
+	       struct err *e)
+{
+	int i = key_index(key);
+
+	if (i < 0)
+		return err_set(e, E_INVALID, key, "unknown setting '%s'", key);
+	free(c->values[i]);
+	c->values[i] = xstrdup(value);
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && strchr(" \t\r\n", end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+int config_read_file(struct config *c, const char *path, bool required,
+		     struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	int lineno = 0, ret = 0;
+
+	if (!f) {
+		if (!required && errno == ENOENT)
+			return 0;
+		return err_set(e, E_INVALID, "config", "cannot read config file '%s': %s",
+			       path, strerror(errno));
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *eq, *key, *value;
+
+		lineno++;
+		if ((s = strchr(line, '#')))
+			*s = '\0';
+		s = trim(line);
+		if (!*s)
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			ret = err_set(e, E_INVALID, "config",
+				      "%s:%d: expected 'key = value'", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		key = trim(s);
+		value = trim(eq + 1);
+		if (!config_known(key)) {
+			ret = err_set(e, E_INVALID, key, "%s:%d: unknown setting '%s'",
+				      path, lineno, key);
+			goto out;
+		}
+		config_set(c, key, value, NULL);
+	}
+	free(c->file);
+	c->file = xstrdup(path);
+out:
+	fclose(f);
+	return ret;
+}
+
+const char *config_get(const struct config *c, const char *key)
+{
+	int i = key_index(key);
+
+	if (i < 0)
+		die("config: no setting '%s'", key);
+	return c->values[i];
+}
+
+int config_get_int(const struct config *c, const char *key, int64_t *out,
+		   struct err *e)
+{
+	const char *v = config_get(c, key);
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || end == v || *end)
+		return err_set(e, E_INVALID, key, "setting '%s' must be a whole number, not '%s'",
+			       key, v);
+	*out = n;
+	return 0;
+}
+
+void config_write_defaults(struct strbuf *out)
+{
+	strbuf_addstr(out,
+		"# cchc.conf — settings of cchc, each shown with its default.\n"
+		"#\n"
+		"# Format: key = value; '#' starts a comment.  The same setting can be\n"
+		"# given as a flag (--key value, which wins over this file) or in the\n"
+		"# environment (CCHC_KEY, which this file wins over).  `cchc serve` reads\n"
+		"# ./cchc.conf if it exists, or the file named by --config or CCHC_CONFIG.\n");
+	for (int i = 0; config_keys[i].key; i++)
+		strbuf_addf(out, "\n# %s (environment: %s)\n# %s = %s\n",
+			    config_keys[i].help, config_keys[i].env,
+			    config_keys[i].key, config_keys[i].def);
+}
