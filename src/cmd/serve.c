@@ -1,0 +1,90 @@
+/* cchc serve: the web server. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "base/config.h"
+#include "base/i18n.h"
+#include "cmd/cmd.h"
+#include "db/db.h"
+#include "http/http.h"
+
+static const char usage[] =
+	"usage: cchc serve [--config FILE] [--listen HOST:PORT] [--db URL] [--SETTING VALUE]...\n"
+	"\n"
+	"Serves the web pages and the JSON API until SIGINT or SIGTERM.  Applies\n"
+	"pending migrations first.  Every setting of `cchc help config` can be\n"
+	"given as a flag.\n";
+
+static int setting_uint(const struct config *c, const char *key, unsigned *out)
+{
+	struct err e = ERR_INIT;
+	int64_t v;
+
+	if (config_get_int(c, key, &v, &e) || v < 0 || v > 1 << 30) {
+		fprintf(stderr, "error: setting '%s' must be a whole number ≥ 0, not '%s'\n",
+			key, config_get(c, key));
+		return 2;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct config c = CONFIG_INIT;
+	struct http_config hc;
+	struct err e = ERR_INIT;
+	struct db *db = NULL;
+	unsigned threads, body_limit, timeout, grace, access_log, tls;
+	int ret;
+
+	if (cmd_wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	ret = cmd_settings(&argc, argv, NULL, &c);
+	if (!ret && argc > 1) {
+		fprintf(stderr, "error: unexpected argument '%s'\n%s", argv[1], usage);
+		ret = 2;
+	}
+	if (!ret)
+		ret = setting_uint(&c, "threads", &threads) ||
+		      setting_uint(&c, "body_limit", &body_limit) ||
+		      setting_uint(&c, "connection_timeout", &timeout) ||
+		      setting_uint(&c, "shutdown_grace", &grace) ||
+		      setting_uint(&c, "access_log", &access_log) ||
+		      setting_uint(&c, "tls", &tls) ? 2 : 0;
+	if (ret)
+		goto out;
+	ret = cmd_open_db(&c, &db);
+	if (ret)
+		goto out;
+	db_close(db);
+
+	memset(&hc, 0, sizeof(hc));
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+		threads = n > 0 ? (unsigned)n * 2 : 2;
+	}
+	hc.listen = config_get(&c, "listen");
+	hc.db_url = config_get(&c, "db");
+	hc.threads = threads;
+	hc.body_limit = body_limit;
+	hc.connection_timeout = timeout;
+	hc.shutdown_grace = grace;
+	hc.access_log = access_log != 0;
+	hc.tls = tls != 0;
+	hc.default_lang = config_get(&c, "default_lang");
+	hc.routes = app_routes(&hc.nroutes);
+	app_init(&hc.hooks);
+	if (http_serve(&hc, &e)) {
+		fprintf(stderr, "error: %s\n", e.message);
+		ret = 1;
+	}
+out:
+	config_release(&c);
+	return ret;
+}
