@@ -1,22 +1,26 @@
 /*
  * `cchc calendar`: the working-day calendar from the command line, on the
- * default settings and the schedules embedded from assets/data/holidays.tsv.
- * Plain, stable output, one item per line, for people and scripts alike.
+ * configured office hours and receipt cutoff and the schedules embedded
+ * from assets/data/holidays.tsv, plus the notices saved in the database
+ * when --db is given.  Plain, stable output, one item per line, for people
+ * and scripts alike.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/embed.h"
+#include "base/config.h"
 #include "base/err.h"
 #include "calendar/calendar.h"
 #include "cmd/cmd.h"
+#include "db/db.h"
+#include "holiday/holiday.h"
 
 static const char usage_text[] =
-	"usage: cchc calendar holidays YEAR\n"
+	"usage: cchc calendar holidays YEAR [--db URL]\n"
 	"       cchc calendar lunar YYYY-MM-DD\n"
-	"       cchc calendar due \"YYYY-MM-DD HH:MM\" N days|hours|calendar-days\n"
-	"       cchc calendar workdays YYYY-MM-DD YYYY-MM-DD\n";
+	"       cchc calendar due \"YYYY-MM-DD HH:MM\" N days|hours|calendar-days [--db URL]\n"
+	"       cchc calendar workdays YYYY-MM-DD YYYY-MM-DD [--db URL]\n";
 
 static const char help_text[] =
 	"\n"
@@ -33,6 +37,12 @@ static const char help_text[] =
 	"                  next working day, and day 1 is the working day after that\n"
 	"  workdays A B    the working days after A up to and including B\n"
 	"\n"
+	"Without --db, the schedules built in; with --db URL, also the notices\n"
+	"admins saved in that database, the newest of each year winning, as the\n"
+	"server uses them.  The settings office_hours and receipt_cutoff (see\n"
+	"`cchc help config`) apply, from the config file, the environment or\n"
+	"--office-hours and --receipt-cutoff.\n"
+	"\n"
 	"The rules and their sources: docs/calendar.md.\n";
 
 /* Prints "error: WHAT 'ARG': DETAIL" (ARG and DETAIL if given) and the usage. */
@@ -48,25 +58,40 @@ static int bad_usage(const char *what, const char *arg, const char *detail)
 	return 2;
 }
 
-static int load_calendar(struct calendar *cal)
+/* A setting's value, or NULL while the build has no such setting. */
+static const char *setting(const struct config *c, const char *key)
 {
-	const struct embed_file *f = embed_find("data/holidays.tsv");
-	struct err e = ERR_INIT;
+	return config_known(key) ? config_get(c, key) : NULL;
+}
 
-	if (calendar_init(cal, NULL, &e)) {
+/*
+ * The calendar: the configured settings, the built-in schedules and, with
+ * a database, its notices.  Returns 0 or the exit code, after a message.
+ */
+static int load_calendar(struct calendar *cal, const struct config *c, bool with_db)
+{
+	struct calendar_settings s;
+	struct err e = ERR_INIT;
+	struct db *db = NULL;
+	int ret;
+
+	if (holiday_settings_parse(setting(c, "office_hours"), setting(c, "receipt_cutoff"),
+				   &s, &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
-		return 1;
+		return 2;
 	}
-	if (!f) {
-		fputs("error: the holiday schedules (data/holidays.tsv) are not built in\n",
-		      stderr);
+	if (with_db && cmd_open_db(c, &db))
 		return 1;
+	ret = holiday_calendar_build(db, &s, cal, &e);
+	if (ret) {
+		if (ret == E_INTERNAL)
+			fputs("error: cannot load the calendar (see the log above)\n", stderr);
+		else
+			fprintf(stderr, "error: %s\n", e.message);
+		ret = 1;
 	}
-	if (calendar_load_schedule(cal, (const char *)f->data, &e)) {
-		fprintf(stderr, "error: data/holidays.tsv: %s\n", e.message);
-		return 1;
-	}
-	return 0;
+	db_close(db);
+	return ret;
 }
 
 /* Parses a whole decimal number from 0 to max, with nothing around it. */
@@ -185,7 +210,9 @@ static int calendar_workdays(const struct calendar *cal, int argc, char **argv)
 int cmd_calendar(int argc, char **argv)
 {
 	struct calendar cal = CALENDAR_INIT;
-	const char *sub = argc > 1 ? argv[1] : NULL;
+	struct config c = CONFIG_INIT;
+	const char *sub;
+	bool with_db = false;
 	int ret;
 
 	for (int i = 1; i < argc; i++) {
@@ -194,17 +221,29 @@ int cmd_calendar(int argc, char **argv)
 			fputs(help_text, stdout);
 			return 0;
 		}
+		if (!strcmp(argv[i], "--db") || !strncmp(argv[i], "--db=", 5))
+			with_db = true;
 	}
+	/* The settings' flags (--db, --office-hours …) leave argv here. */
+	ret = cmd_settings(&argc, argv, NULL, &c);
+	if (ret)
+		goto out;
+	sub = argc > 1 ? argv[1] : NULL;
 	if (!sub) {
 		fputs(usage_text, stderr);
-		return 2;
+		ret = 2;
+		goto out;
 	}
-	if (!strcmp(sub, "lunar"))
-		return calendar_lunar(argc, argv);
-	if (strcmp(sub, "holidays") && strcmp(sub, "due") && strcmp(sub, "workdays"))
-		return bad_usage("unknown calendar command", sub, NULL);
+	if (!strcmp(sub, "lunar")) {
+		ret = calendar_lunar(argc, argv);
+		goto out;
+	}
+	if (strcmp(sub, "holidays") && strcmp(sub, "due") && strcmp(sub, "workdays")) {
+		ret = bad_usage("unknown calendar command", sub, NULL);
+		goto out;
+	}
 
-	ret = load_calendar(&cal);
+	ret = load_calendar(&cal, &c, with_db);
 	if (ret)
 		goto out;
 	if (!strcmp(sub, "holidays"))
@@ -219,5 +258,6 @@ int cmd_calendar(int argc, char **argv)
 	}
 out:
 	calendar_release(&cal);
+	config_release(&c);
 	return ret;
 }
