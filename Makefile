@@ -107,7 +107,7 @@ deps:
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)mkdir -p var
-	$(Q)test -f var/cchc.db || $(B)/cchc init --db sqlite:var/cchc.db --demo
+	$(Q)test -f var/cchc.db || $(B)/cchc init --db sqlite:var/cchc.db --demo-dossiers 20000
 	$(Q)$(B)/cchc serve --db sqlite:var/cchc.db --listen 127.0.0.1:8080
 
 test:

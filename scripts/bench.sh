@@ -26,7 +26,8 @@ $bin init --db "$db" --demo >/dev/null
 
 start_server() {
 	: >"$tmp/server.log"
-	$bin serve --db "$db" --listen 127.0.0.1:0 2>"$tmp/server.log" &
+	# Public lookups are rate-limited per address; wrk is one address.
+	$bin serve --db "$db" --listen 127.0.0.1:0 --track-rate-limit 0 2>"$tmp/server.log" &
 	server_pid=$!
 	for _ in $(seq 100); do
 		url=$(sed -n 's/^listening on \(http:[^ ]*\)$/\1/p' "$tmp/server.log")
@@ -38,14 +39,16 @@ start_server() {
 	exit 1
 }
 
-# wrk_run NAME PATH → appends "NAME req/s p99_ms" to the results
+# wrk_run NAME PATH [WRK ARGS…] → appends "NAME|PATH|req/s|p99" to the results
 results=()
+extra_lines=()
 wrk_run() {
 	local name=$1 path=$2 out rps p99
-	out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "$url$path")
+	shift 2
+	out=$(wrk -t"$wthreads" -c"$conns" -d"${secs}s" --latency "$@" "$url$path")
 	rps=$(echo "$out" | awk '/^Requests\/sec:/ {print $2}')
 	p99=$(echo "$out" | awk '$1 == "99%" {print $2}')
-	if echo "$out" | grep -q 'Non-2xx or 3xx responses'; then
+	if echo "$out" | grep -q 'Non-2xx or 3xx responses\|Socket errors'; then
 		echo "error: $name answered with errors:" >&2
 		echo "$out" >&2
 		exit 1
@@ -68,10 +71,12 @@ css=$(curl -s "$url/" | sed -n 's/.*href="\(\/static\/cchc.css?v=[0-9a-f]*\)".*/
 
 wrk_run "healthz (baseline)" /healthz
 wrk_run "static asset" "$css"
-if [ -f scripts/bench.d/scenarios.sh ]; then
-	# Later features add their scenarios here, as wrk_run lines.
-	. scripts/bench.d/scenarios.sh
-fi
+# Each feature adds its scenarios as a file in scripts/bench.d/.
+for scenario in scripts/bench.d/*.sh; do
+	[ -f "$scenario" ] || continue
+	# shellcheck disable=SC1090
+	. "$scenario"
+done
 
 # Graceful shutdown under load: SIGTERM half-way through a wrk run; no
 # request may be answered with a reset (wrk's "read" errors).
@@ -82,7 +87,7 @@ kill -TERM "$server_pid"
 wait "$server_pid" || true
 server_pid=""
 wait "$wrk_pid" || true
-resets=$(sed -n 's/.*read \([0-9]*\).*/\1/p' "$tmp/term.out")
+resets=$(sed -n "s/.*read \([0-9]*\).*/\1/p" "$tmp/term.out" | tail -n 1)
 resets=${resets:-0}
 
 base_rps=$(echo "${results[0]}" | cut -d'|' -f3)
@@ -93,6 +98,9 @@ for r in "${results[@]}"; do
 	IFS='|' read -r name path rps p99 <<<"$r"
 	printf '%-28s %12.0f %10s %9.0f%%\n' "$name" "$rps" "$(to_ms "$p99")" \
 		"$(awk -v a="$rps" -v b="$base_rps" 'BEGIN { print 100 * a / b }')"
+done
+for line in "${extra_lines[@]}"; do
+	printf '%s\n' "$line"
 done
 printf '\nSIGTERM during load: %s connections reset (must be 0)\n' "$resets"
 [ "$resets" -eq 0 ]

@@ -47,6 +47,7 @@ if [ "$want" = test ]; then
 	need_cmd pdftotext poppler-utils
 	need_cmd xgettext gettext
 	need_cmd sqlite3 sqlite3
+	need_cmd unzip unzip
 fi
 if [ "$want" = bench ]; then
 	need_cmd wrk wrk

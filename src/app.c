@@ -8,11 +8,16 @@
 
 #include "base/xmalloc.h"
 #include "base/i18n.h"
+#include "catalog/catalog.h"
 #include "db/db.h"
+#include "holiday/holiday.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/static.h"
+#include "dossier/dossier.h"
+#include "dossier/slips.h"
 #include "org/org.h"
+#include "plan/plan.h"
 #include "version.h"
 
 static int healthz(struct request *req, struct response *res)
@@ -40,6 +45,12 @@ static const struct home_card {
 } home_cards[] = {
 	{ "/co-quan", N_("Agencies"),
 	  N_("The province's departments, districts and communes, with their identifiers.") },
+	{ "/thu-tuc", N_("Find a procedure"),
+	  N_("Documents, fees, processing time and where to file.") },
+	{ "/tra-cuu", N_("Track a dossier"),
+	  N_("With the dossier code and the last four digits of your phone.") },
+	{ "/lich", N_("Calendar"),
+	  N_("Days off, worked Saturdays and office hours of each year, with the notices that set them.") },
 	{ "/dang-nhap", N_("Officers"),
 	  N_("Sign in to receive and process dossiers, report on the plan, or administer.") },
 	{ 0, 0, 0 }
@@ -105,6 +116,7 @@ static const struct route core_routes[] = {
 	{ "GET", "/static/{name}", http_static, ROUTE_HTML, ROLE_PUBLIC, "embedded static file" },
 };
 
+
 /* Every feature's routes, gathered once into one table. */
 static const struct {
 	const struct route *routes;
@@ -112,13 +124,29 @@ static const struct {
 } tables[] = {
 	{ org_api_routes, &org_api_nroutes },
 	{ org_page_routes, &org_page_nroutes },
+	{ catalog_api_routes, &catalog_api_nroutes },
+	{ catalog_page_routes, &catalog_page_nroutes },
+	{ holiday_api_routes, &holiday_api_nroutes },
+	{ holiday_page_routes, &holiday_page_nroutes },
+	{ dossier_api_routes, &dossier_api_nroutes },
+	{ dossier_page_routes, &dossier_page_nroutes },
+	{ slips_api_routes, &slips_api_nroutes },
+	{ plan_api_routes, &plan_api_nroutes },
+	{ plan_page_routes, &plan_page_nroutes },
 };
 
 static struct route *routes;
 static size_t nroutes;
 
 static const struct nav_item nav[] = {
+	{ "/thu-tuc", N_("Procedures"), 0 },
+	{ "/tra-cuu", N_("Track a dossier"), 0 },
+	{ "/mot-cua", N_("Receive a dossier"), ROLE_CLERK | ROLE_POSTAL },
+	{ "/ho-so", N_("Dossiers"), ROLES_STAFF },
+	{ "/ke-hoach", N_("Reform plans"), ROLES_STAFF },
+	{ "/ke-hoach/cua-toi", N_("My agency's tasks"), ROLE_REPORTER | ROLE_LEADER },
 	{ "/co-quan", N_("Agencies"), 0 },
+	{ "/lich", N_("Calendar"), 0 },
 	{ "/quan-tri/nguoi-dung", N_("Users"), ROLE_ADMIN },
 	{ "/quan-tri/nhat-ky", N_("Audit log"), ROLE_ADMIN | ROLE_MONITOR },
 	{ 0, 0, 0 }

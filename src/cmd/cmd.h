@@ -18,6 +18,10 @@ int cmd_migrate(int argc, char **argv);
 int cmd_calendar(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_routes(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+int cmd_catalog(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_kpi(int argc, char **argv);
 
 /*
  * Settings for a command: reads the environment, then the config file

@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "cmd/cmd.h"
 #include "db/db.h"
+#include "holiday/holiday.h"
 
 static bool is_flag(const char *arg, const char *const *flags)
 {
@@ -88,6 +89,15 @@ int cmd_settings(int *argc, char **argv, const char *const *flags,
 		return 2;
 	}
 	log_set_level((enum log_level)level);
+	{
+		struct err he = ERR_INIT;
+
+		if (holiday_configure(config_get(c, "office_hours"),
+				      config_get(c, "receipt_cutoff"), &he)) {
+			fprintf(stderr, "error: %s\n", he.message);
+			return 2;
+		}
+	}
 	return 0;
 }
 

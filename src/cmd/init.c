@@ -1,5 +1,6 @@
 /* cchc init and cchc migrate: create or upgrade the database. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/config.h"
@@ -7,7 +8,12 @@
 #include "base/err.h"
 #include "cmd/cmd.h"
 #include "db/db.h"
+#include "base/clock.h"
+#include "calendar/calendar.h"
+#include "catalog/catalog.h"
+#include "dossier/dossier.h"
 #include "org/org.h"
+#include "plan/plan.h"
 
 static const char init_usage[] =
 	"usage: cchc init [--db URL] [--demo]\n"
@@ -15,7 +21,9 @@ static const char init_usage[] =
 	"Creates the database (or upgrades it) by applying the migrations, and\n"
 	"the first administrator, \"admin\", whose one-time password it prints\n"
 	"(to be changed at the first sign-in).  Running it again changes nothing.\n"
-	"  --demo   also load the demonstration data: Quảng Nam's agencies (2021)\n";
+	"  --demo   also load the demonstration data: Quảng Nam's agencies (2021)\n"
+	"           and the procedure catalogue\n"
+	"  --demo-dossiers N   and N demonstration dossiers of the past year\n";
 
 static const char migrate_usage[] =
 	"usage: cchc migrate [--db URL] [--status]\n"
@@ -24,7 +32,7 @@ static const char migrate_usage[] =
 	"  --status  only print the database's schema version and this program's\n";
 
 /* The demonstration data, each part loaded only once. */
-static int load_demo(struct db *db)
+static int load_demo(struct db *db, int dossiers)
 {
 	const struct embed_file *f = embed_find("data/agencies.tsv");
 	struct err e = ERR_INIT;
@@ -41,16 +49,44 @@ static int load_demo(struct db *db)
 	}
 	if (added)
 		printf("demo data: %d agencies\n", added);
+	{
+		struct plan_import_stats ps;
+
+		if (plan_import_demo(db, &ps, &e)) {
+			fprintf(stderr, "error: %s\n", e.message[0] ? e.message :
+				"cannot load the demo plan (see the log)");
+			return 1;
+		}
+		if (ps.plan_created)
+			printf("demo data: plan %s, %d tasks, %d targets\n", ps.key, ps.tasks,
+			       ps.targets);
+	}
+	if (catalog_demo_load(db, &e)) {
+		fprintf(stderr, "error: %s\n", e.message[0] ? e.message :
+			"cannot load the demo catalogue (see the log)");
+		return 1;
+	}
+	if (dossiers && !dossier_count(db)) {
+		int today = calendar_day_of(clock_now());
+
+		printf("demo data: generating %d dossiers of the past year…\n", dossiers);
+		fflush(stdout);
+		if (dossier_demo(db, dossiers, today - 365, today - 1, 2021, &e)) {
+			fprintf(stderr, "error: %s\n", e.message[0] ? e.message :
+				"cannot generate the demo dossiers (see the log)");
+			return 1;
+		}
+	}
 	return 0;
 }
 
 int cmd_init(int argc, char **argv)
 {
-	static const char *const flags[] = { "--demo", NULL };
+	static const char *const flags[] = { "--demo", "--demo-dossiers", NULL };
 	struct config c = CONFIG_INIT;
 	struct db *db = NULL;
 	bool demo = false;
-	int ret;
+	int ret, dossiers = 0;
 
 	if (cmd_wants_help(argc, argv)) {
 		fputs(init_usage, stdout);
@@ -60,6 +96,15 @@ int cmd_init(int argc, char **argv)
 	for (int i = 1; !ret && i < argc; i++) {
 		if (!strcmp(argv[i], "--demo")) {
 			demo = true;
+		} else if (!strcmp(argv[i], "--demo-dossiers") && i + 1 < argc) {
+			char *end;
+
+			dossiers = (int)strtol(argv[++i], &end, 10);
+			demo = true;
+			if (*end || dossiers < 0) {
+				fprintf(stderr, "error: --demo-dossiers needs a number\n");
+				ret = 2;
+			}
 		} else {
 			fprintf(stderr, "error: unexpected argument '%s'\n%s", argv[i],
 				init_usage);
@@ -69,7 +114,7 @@ int cmd_init(int argc, char **argv)
 	if (!ret)
 		ret = cmd_open_db(&c, &db);
 	if (!ret && demo)
-		ret = load_demo(db);
+		ret = load_demo(db, dossiers);
 	if (!ret) {
 		struct err e = ERR_INIT;
 		char pw[17];

@@ -8,6 +8,8 @@
 #include "base/i18n.h"
 #include "cmd/cmd.h"
 #include "db/db.h"
+#include "dossier/dossier.h"
+#include "dossier/slips.h"
 #include "http/http.h"
 
 static const char usage[] =
@@ -37,7 +39,7 @@ int cmd_serve(int argc, char **argv)
 	struct http_config hc;
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
-	unsigned threads, body_limit, timeout, grace, access_log, tls;
+	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -55,9 +57,15 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "connection_timeout", &timeout) ||
 		      setting_uint(&c, "shutdown_grace", &grace) ||
 		      setting_uint(&c, "access_log", &access_log) ||
-		      setting_uint(&c, "tls", &tls) ? 2 : 0;
+		      setting_uint(&c, "tls", &tls) ||
+		      setting_uint(&c, "track_rate_limit", &track_limit) ? 2 : 0;
+	if (!ret && slips_set_forms(config_get(&c, "slip_forms"), &e)) {
+		fprintf(stderr, "error: %s\n", e.message);
+		ret = 2;
+	}
 	if (ret)
 		goto out;
+	slips_set_public_url(config_get(&c, "public_url"));
 	ret = cmd_open_db(&c, &db);
 	if (ret)
 		goto out;
@@ -78,6 +86,7 @@ int cmd_serve(int argc, char **argv)
 	hc.access_log = access_log != 0;
 	hc.tls = tls != 0;
 	hc.default_lang = config_get(&c, "default_lang");
+	dossier_set_track_limit((int)track_limit);
 	hc.routes = app_routes(&hc.nroutes);
 	app_init(&hc.hooks);
 	if (http_serve(&hc, &e)) {

@@ -248,6 +248,14 @@ const char *db_kind_name(const struct db *db)
 	return db->ops->name;
 }
 
+int db_bulk(struct db *db, bool on)
+{
+	if (db_kind(db) == DB_POSTGRESQL)
+		return db_exec(db, on ? "SET synchronous_commit = off" :
+			       "SET synchronous_commit = on");
+	return db_exec(db, on ? "PRAGMA synchronous = OFF" : "PRAGMA synchronous = FULL");
+}
+
 int db_exec(struct db *db, const char *sql)
 {
 	char shown[400];
@@ -572,6 +580,24 @@ int db_begin(struct db *db)
 	return ret;
 }
 
+int db_begin_read(struct db *db)
+{
+	int ret;
+
+	if (db->in_tx)
+		return error("db_begin_read inside a transaction (nesting is not supported)");
+	/* On SQLite a cached statement: no parsing on the hot read path. */
+	if (db->kind == DB_SQLITE)
+		ret = db_run(db_prepare(db, "BEGIN"));
+	else
+		ret = db_exec(db, "BEGIN READ ONLY");
+	if (!ret) {
+		db->in_tx = true;
+		db->tx_failed = false;
+	}
+	return ret;
+}
+
 int db_commit(struct db *db)
 {
 	int ret;
@@ -583,7 +609,7 @@ int db_commit(struct db *db)
 		return error("%s: commit of a transaction in which a statement "
 			     "failed: rolled back", db->shown_url);
 	}
-	ret = db_exec(db, "COMMIT");
+	ret = db->kind == DB_SQLITE ? db_run(db_prepare(db, "COMMIT")) : db_exec(db, "COMMIT");
 	if (ret)
 		db_rollback(db);
 	db->in_tx = false;

@@ -123,6 +123,14 @@ int db_run(struct db_stmt *st);
 int64_t db_changes(struct db *db);
 
 /*
+ * Bulk loading (demo data, imports of history): with on, commits no longer
+ * wait for the disk (SQLite synchronous=OFF, PostgreSQL
+ * synchronous_commit=off), so a crash may lose the last ones.  Never for
+ * the server.  Returns 0 or E_INTERNAL.
+ */
+int db_bulk(struct db *db, bool on);
+
+/*
  * Transactions.  db_begin starts one (BEGIN IMMEDIATE on SQLite, so a writer
  * waits for the lock up front instead of failing half-way).  Nesting is not
  * supported: db_begin inside a transaction is a bug and returns E_INTERNAL.
@@ -135,6 +143,12 @@ int64_t db_changes(struct db *db);
  * inside a transaction.
  */
 int db_begin(struct db *db);
+/*
+ * A read-only transaction: one consistent snapshot for several reads, and
+ * on SQLite one read lock instead of one per statement.  End it with
+ * db_commit (or db_rollback).
+ */
+int db_begin_read(struct db *db);
 int db_commit(struct db *db);
 void db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);

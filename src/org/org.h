@@ -83,6 +83,11 @@ int agency_get(struct db *db, int64_t id, struct agency *out);
 int agency_tree(struct db *db, bool all, json_t **out);
 /* The levels of government as {code: name} in lang (LANG_VI or LANG_EN). */
 int agency_levels(struct db *db, const char *lang, json_t **out);
+/*
+ * The exclusive upper bound of the paths below path: an agency is within
+ * path's subtree when its path >= path and < this.  Caller frees.
+ */
+char *agency_path_upper(const char *path);
 /* JSON of one agency (the same fields). */
 json_t *agency_json(const struct agency *a);
 

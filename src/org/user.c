@@ -194,6 +194,11 @@ json_t *user_json(const struct user *u)
 	return j;
 }
 
+char *agency_path_upper(const char *path)
+{
+	return path_upper(path);
+}
+
 char *path_upper(const char *path)
 {
 	char *hi = xstrdup(path);
