@@ -119,3 +119,23 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
 }
+
+void strbuf_addsub(struct strbuf *sb, const char *fmt, const char *a1, const char *a2)
+{
+	const char *args[2] = { a1, a2 };
+	int next = 0;
+
+	while (*fmt) {
+		const char *at = strstr(fmt, "%s");
+
+		if (!at) {
+			strbuf_addstr(sb, fmt);
+			break;
+		}
+		strbuf_add(sb, fmt, (size_t)(at - fmt));
+		if (next < 2 && args[next])
+			strbuf_addstr(sb, args[next]);
+		next++;
+		fmt = at + 2;
+	}
+}

@@ -35,6 +35,12 @@ void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Appends fmt with its first "%s" replaced by a1 and its second by a2 (NULL
+ * writes nothing): for translated templates, which must not be printf
+ * formats the compiler cannot check.
+ */
+void strbuf_addsub(struct strbuf *sb, const char *fmt, const char *a1, const char *a2);
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 

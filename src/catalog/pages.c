@@ -40,22 +40,7 @@ static const char *param(struct request *req, const char *name)
 static void search_url(struct strbuf *url, struct request *req, const char *name,
 		       const char *value, int page)
 {
-	char sep = '?';
-
-	strbuf_addstr(url, CATALOG_URL);
-	for (int i = 0; params[i]; i++) {
-		const char *v = strcmp(params[i], name) ? param(req, params[i]) : value;
-
-		if (!v)
-			continue;
-		strbuf_addch(url, sep);
-		strbuf_addstr(url, params[i]);
-		strbuf_addch(url, '=');
-		html_url_arg(url, v);
-		sep = '&';
-	}
-	if (page > 1)
-		strbuf_addf(url, "%cpage=%d", sep, page);
+	html_query_url(url, req, CATALOG_URL, params, name, value, page);
 }
 
 static void link_to(struct strbuf *out, const char *url)
@@ -63,26 +48,6 @@ static void link_to(struct strbuf *out, const char *url)
 	html(out, "<a href=\"");
 	html_attr(out, url);
 	html(out, "\">");
-}
-
-/* Writes the translated fmt with its one "%s" replaced by arg, escaped. */
-static void txt_sub(struct strbuf *out, const char *fmt, const char *arg)
-{
-	const char *at = strstr(fmt, "%s");
-
-	if (!at) {
-		html_txt(out, fmt);
-		return;
-	}
-	{
-		struct strbuf tmp = STRBUF_INIT;
-
-		strbuf_add(&tmp, fmt, (size_t)(at - fmt));
-		strbuf_addstr(&tmp, arg);
-		strbuf_addstr(&tmp, at + 2);
-		html_txt(out, tmp.buf);
-		strbuf_release(&tmp);
-	}
 }
 
 /* ---- labels -------------------------------------------------------------- */
@@ -340,7 +305,7 @@ static void pager(struct request *req, struct response *res, const struct catalo
 	}
 	html(out, "<span>");
 	strbuf_addf(&s, "%d/%d", r->page, pages);
-	txt_sub(out, _("Page %s"), s.buf);
+	html_txt_sub(out, _("Page %s"), s.buf, NULL);
 	html(out, "</span>\n");
 	if (r->page < pages) {
 		strbuf_reset(&url);
@@ -424,7 +389,7 @@ static int page_catalog(struct request *req, struct response *res)
 		char n[16];
 
 		snprintf(n, sizeof(n), "%d", r.total);
-		txt_sub(out, r.total == 1 ? _("%s procedure") : _("%s procedures"), n);
+		html_txt_sub(out, r.total == 1 ? _("%s procedure") : _("%s procedures"), n, NULL);
 	} else {
 		html_txt(out, _("No procedure matches your search"));
 	}
@@ -617,7 +582,7 @@ static int page_procedure(struct request *req, struct response *res)
 	html(out, "</a></p>\n<h1>");
 	html_txt(out, p.name);
 	html(out, "</h1>\n<p class=\"lead\">");
-	txt_sub(out, _("Code %s"), p.code);
+	html_txt_sub(out, _("Code %s"), p.code, NULL);
 	html(out, " · ");
 	html_txt(out, p.field);
 	html(out, "</p>\n");
@@ -687,12 +652,12 @@ static int page_procedure(struct request *req, struct response *res)
 	html(out, "<p class=\"meta\">");
 	strbuf_reset(&s);
 	strbuf_addf(&s, "%d", p.version);
-	txt_sub(out, _("Version %s"), s.buf);
+	html_txt_sub(out, _("Version %s"), s.buf, NULL);
 	if (p.published_at) {
 		strbuf_reset(&s);
 		date_label(&s, p.published_at);
 		html(out, ", ");
-		txt_sub(out, _("in force since %s"), s.buf);
+		html_txt_sub(out, _("in force since %s"), s.buf, NULL);
 	}
 	html(out, "</p>\n");
 	page_end(req, res);

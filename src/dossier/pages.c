@@ -38,27 +38,6 @@
 
 /* ---- small pieces shared by the pages ---------------------------------- */
 
-/*
- * Writes the translated text fmt with its one "%s" replaced by arg, all
- * escaped.  (Translated formats never go to printf: a catalogue must not
- * be able to break the program.)
- */
-static void txt_sub(struct strbuf *out, const char *fmt, const char *arg)
-{
-	const char *at = strstr(fmt, "%s");
-	struct strbuf tmp = STRBUF_INIT;
-
-	if (!at) {
-		html_txt(out, fmt);
-		return;
-	}
-	strbuf_add(&tmp, fmt, (size_t)(at - fmt));
-	strbuf_addstr(&tmp, arg ? arg : "");
-	strbuf_addstr(&tmp, at + 2);
-	html_txt(out, tmp.buf);
-	strbuf_release(&tmp);
-}
-
 /* The value, or NULL when it is absent or empty. */
 static const char *nonempty(const char *s)
 {
@@ -284,7 +263,7 @@ static void hidden_field(struct strbuf *out, const char *name, const char *value
 static void notice(struct strbuf *out, const char *fmt, const char *arg)
 {
 	html(out, "<p class=\"notice\" role=\"status\">");
-	txt_sub(out, fmt, arg);
+	html_txt_sub(out, fmt, arg, NULL);
 	html(out, "</p>\n");
 }
 
@@ -422,7 +401,7 @@ static void counter_pager(struct strbuf *out, const char *q, int page, int total
 	}
 	snprintf(n, sizeof(n), "%d/%d", page, pages);
 	html(out, "<span>");
-	txt_sub(out, _("Page %s"), n);
+	html_txt_sub(out, _("Page %s"), n, NULL);
 	html(out, "</span>\n</nav>\n");
 }
 
@@ -460,7 +439,7 @@ static int page_counter(struct request *req, struct response *res)
 	html(out, "</button></div>\n</form>\n<h2 id=\"results-h\" role=\"status\">");
 	strbuf_addf(&s, "%d", r.total);
 	if (r.total)
-		txt_sub(out, r.total == 1 ? _("%s procedure") : _("%s procedures"), s.buf);
+		html_txt_sub(out, r.total == 1 ? _("%s procedure") : _("%s procedures"), s.buf, NULL);
 	else
 		html_txt(out, _("No procedure matches your search"));
 	html(out, "</h2>\n");
@@ -533,7 +512,7 @@ static void agency_choice(struct request *req, struct response *res, const char 
 	if (n == 1) {
 		/* Only the officer's own agency: nothing to choose. */
 		html(out, "<p class=\"receiving\">");
-		txt_sub(out, _("Received at: %s"), jstr(json_array_get(tree, first), "name"));
+		html_txt_sub(out, _("Received at: %s"), jstr(json_array_get(tree, first), "name"), NULL);
 		html(out, "</p>\n");
 		goto out;
 	}
@@ -654,7 +633,7 @@ static void intake_fees(struct strbuf *out, const struct procedure *p)
 		html(out, "</strong>");
 		if (*f->exempt) {
 			html(out, " <span class=\"meta\">(");
-			txt_sub(out, _("exempt: %s"), f->exempt);
+			html_txt_sub(out, _("exempt: %s"), f->exempt, NULL);
 			html(out, ")</span>");
 		}
 		html(out, "</li>\n");
@@ -709,7 +688,7 @@ static void intake_page(struct request *req, struct response *res,
 	html(out, "</a></p>\n<h1>");
 	html_txt(out, p->name);
 	html(out, "</h1>\n<p class=\"lead\">");
-	txt_sub(out, _("Code %s"), p->code);
+	html_txt_sub(out, _("Code %s"), p->code, NULL);
 	html(out, " · ");
 	strbuf_reset(&s);
 	time_label(&s, p->time_value, p->time_unit);
@@ -896,22 +875,7 @@ static const char *const list_params[] = { "mine", "queue", "q", "state", "proce
 static void list_url(struct strbuf *url, struct request *req, const char *name,
 		     const char *value, int page)
 {
-	char sep = '?';
-
-	strbuf_addstr(url, DOSSIERS_URL);
-	for (int i = 0; list_params[i]; i++) {
-		const char *v = strcmp(list_params[i], name) ? param(req, list_params[i]) : value;
-
-		if (!v)
-			continue;
-		strbuf_addch(url, sep);
-		strbuf_addstr(url, list_params[i]);
-		strbuf_addch(url, '=');
-		html_url_arg(url, v);
-		sep = '&';
-	}
-	if (page > 1)
-		strbuf_addf(url, "%cpage=%d", sep, page);
+	html_query_url(url, req, DOSSIERS_URL, list_params, name, value, page);
 }
 
 static void list_tabs(struct strbuf *out, bool mine, bool queue)
@@ -1100,7 +1064,7 @@ static void list_pager(struct request *req, struct strbuf *out, int page, json_i
 	}
 	snprintf(n, sizeof(n), "%d/%d", page, pages);
 	html(out, "<span>");
-	txt_sub(out, _("Page %s"), n);
+	html_txt_sub(out, _("Page %s"), n, NULL);
 	html(out, "</span>\n");
 	if (page < pages) {
 		strbuf_reset(&url);
@@ -1146,9 +1110,9 @@ static int page_list(struct request *req, struct response *res)
 	html(out, "<h2 id=\"list-h\" role=\"status\">");
 	snprintf(n, sizeof(n), "%lld", (long long)total);
 	if (json_is_true(json_object_get(list, "total_capped")))
-		txt_sub(out, _("More than %s dossiers"), n);
+		html_txt_sub(out, _("More than %s dossiers"), n, NULL);
 	else if (total)
-		txt_sub(out, total == 1 ? _("%s dossier") : _("%s dossiers"), n);
+		html_txt_sub(out, total == 1 ? _("%s dossier") : _("%s dossiers"), n, NULL);
 	else
 		html_txt(out, _("No dossier matches"));
 	html(out, "</h2>\n");
@@ -1445,7 +1409,7 @@ static void event_details(struct strbuf *out, json_t *data)
 		snprintf(n, sizeof(n), "%lld",
 			 (long long)json_integer_value(json_object_get(data, "waited_days")));
 		html(out, "<br><span class=\"meta\">");
-		txt_sub(out, _("The deadline moved by %s working days."), n);
+		html_txt_sub(out, _("The deadline moved by %s working days."), n, NULL);
 		html(out, "</span>");
 	}
 }
@@ -1466,7 +1430,7 @@ static void dossier_timeline(struct strbuf *out, json_t *events)
 		html(out, " <strong>");
 		html_txt(out, event_label(jstr(ev, "action")));
 		html(out, "</strong> <span class=\"meta\">");
-		txt_sub(out, _("by %s"), jstr(ev, "actor"));
+		html_txt_sub(out, _("by %s"), jstr(ev, "actor"), NULL);
 		html(out, "</span>");
 		if (*to && strcmp(from, to)) {
 			html(out, "<br><span class=\"meta\">");
@@ -1735,9 +1699,9 @@ static int dossier_view(struct request *req, struct response *res, const char *c
 	html_txt(out, _("Dossiers"));
 	html(out, "</a></p>\n<h1>");
 	if (json_is_string(json_object_get(d, "code")))
-		txt_sub(out, _("Dossier %s"), ref);
+		html_txt_sub(out, _("Dossier %s"), ref, NULL);
 	else
-		txt_sub(out, _("Dossier no. %s, not received yet"), s.buf);
+		html_txt_sub(out, _("Dossier no. %s, not received yet"), s.buf, NULL);
 	html(out, "</h1>\n<p class=\"lead\"><span class=\"state\">");
 	html_txt(out, jstr(d, "state_label"));
 	html(out, "</span>");
@@ -1937,7 +1901,7 @@ static void track_result(struct strbuf *out, json_t *t)
 	json_t *st, *steps = json_object_get(t, "steps");
 
 	html(out, "<section class=\"track-result\" aria-labelledby=\"result-h\">\n<h2 id=\"result-h\">");
-	txt_sub(out, _("Dossier %s"), jstr(t, "code"));
+	html_txt_sub(out, _("Dossier %s"), jstr(t, "code"), NULL);
 	html(out, "</h2>\n<p class=\"status\"><strong>");
 	html_txt(out, jstr(t, "status"));
 	html(out, "</strong></p>\n<dl class=\"facts\">\n");

@@ -53,26 +53,6 @@ struct notice_form {
 
 /* ---- small pieces ------------------------------------------------------------ */
 
-/*
- * Writes the translated text fmt with its one "%s" replaced by arg, all
- * escaped.  (Translated formats never go to printf.)
- */
-static void txt_sub(struct strbuf *out, const char *fmt, const char *arg)
-{
-	const char *at = strstr(fmt, "%s");
-	struct strbuf tmp = STRBUF_INIT;
-
-	if (!at) {
-		html_txt(out, fmt);
-		return;
-	}
-	strbuf_add(&tmp, fmt, (size_t)(at - fmt));
-	strbuf_addstr(&tmp, arg ? arg : "");
-	strbuf_addstr(&tmp, at + 2);
-	html_txt(out, tmp.buf);
-	strbuf_release(&tmp);
-}
-
 /* A form's error, announced at once, with a link to the field it is about. */
 static void form_error(struct strbuf *out, const struct err *e)
 {
@@ -155,7 +135,7 @@ static void year_nav(struct strbuf *out, int year)
 		html(out, "<a rel=\"prev\" href=\"" CAL_URL "/");
 		html_url_arg(out, prev);
 		html(out, "\">← ");
-		txt_sub(out, _("Year %s"), prev);
+		html_txt_sub(out, _("Year %s"), prev, NULL);
 		html(out, "</a>");
 	}
 	if (year > CALENDAR_FIRST_YEAR && year < CALENDAR_LAST_YEAR)
@@ -164,7 +144,7 @@ static void year_nav(struct strbuf *out, int year)
 		html(out, "<a rel=\"next\" href=\"" CAL_URL "/");
 		html_url_arg(out, next);
 		html(out, "\">");
-		txt_sub(out, _("Year %s"), next);
+		html_txt_sub(out, _("Year %s"), next, NULL);
 		html(out, " →</a>");
 	}
 	html(out, "</p></nav>\n");
@@ -184,13 +164,13 @@ static void year_status(struct strbuf *out, const struct calendar *cal, int year
 	snprintf(ys, sizeof(ys), "%d", year);
 	if (!y->official) {
 		html(out, "<p class=\"notice\" id=\"schedule-source\">");
-		txt_sub(out, _("No official notice has been loaded for %s yet: the days off below are computed from the Labour Code 2019 (Art. 111, 112) and may change when the government announces the year's schedule."),
-			ys);
+		html_txt_sub(out, _("No official notice has been loaded for %s yet: the days off below are computed from the Labour Code 2019 (Art. 111, 112) and may change when the government announces the year's schedule."),
+			ys, NULL);
 	} else {
 		html(out, "<p id=\"schedule-source\">");
 		if (o.source == HOLIDAY_NOTICE)
-			txt_sub(out, _("The official schedule of the year, as last set by notice %s."),
-				o.notice);
+			html_txt_sub(out, _("The official schedule of the year, as last set by notice %s."),
+				o.notice, NULL);
 		else
 			html_txt(out, _("The official schedule of the year, from the government's notices built into the program."));
 	}
@@ -202,12 +182,12 @@ static void year_status(struct strbuf *out, const struct calendar *cal, int year
 	holiday_minute_format(s.receipt_cutoff, cutoff);
 	strbuf_reset(&tmp);
 	strbuf_addf(&tmp, "%s–%s, %s–%s", a, b, c, d);
-	txt_sub(out, _("Office hours: %s."), tmp.buf);
+	html_txt_sub(out, _("Office hours: %s."), tmp.buf, NULL);
 	html(out, " ");
-	txt_sub(out, _("Dossiers received after %s, or on a day off, count from the next working day."),
-		cutoff);
+	html_txt_sub(out, _("Dossiers received after %s, or on a day off, count from the next working day."),
+		cutoff, NULL);
 	html(out, " ");
-	txt_sub(out, _("Calendar version: %s."), calendar_version(cal));
+	html_txt_sub(out, _("Calendar version: %s."), calendar_version(cal), NULL);
 	html(out, "</p>\n");
 	strbuf_release(&tmp);
 }
@@ -224,8 +204,8 @@ static void legend(struct strbuf *out)
 	html(out, "</span> ");
 	html_txt(out, _("a Saturday or Sunday worked in exchange for a weekday off"));
 	html(out, "</li>\n<li>");
-	txt_sub(out, _("The columns %s are the weekend, not working days unless marked."),
-		_("Sat, Sun"));
+	html_txt_sub(out, _("The columns %s are the weekend, not working days unless marked."),
+		_("Sat, Sun"), NULL);
 	html(out, "</li>\n</ul>\n");
 }
 
@@ -423,7 +403,7 @@ static void notice_form(struct request *req, struct response *res, int year,
 
 	snprintf(ys, sizeof(ys), "%d", year);
 	html(out, "<h2 id=\"add\">");
-	txt_sub(out, _("Add a notice for %s"), ys);
+	html_txt_sub(out, _("Add a notice for %s"), ys, NULL);
 	html(out, "</h2>\n<p>");
 	html_txt(out, _("A notice replaces the whole schedule of the year, and is kept as a new version: the earlier ones stay in the history. The lines below start from the schedule in force; change them as the notice says."));
 	html(out, "</p>\n");

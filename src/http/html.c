@@ -59,6 +59,37 @@ void html_txtf(struct strbuf *out, const char *fmt, ...)
 	strbuf_release(&tmp);
 }
 
+void html_txt_sub(struct strbuf *out, const char *fmt, const char *a1, const char *a2)
+{
+	struct strbuf tmp = STRBUF_INIT;
+
+	strbuf_addsub(&tmp, fmt, a1, a2);
+	html_txt(out, tmp.buf);
+	strbuf_release(&tmp);
+}
+
+void html_query_url(struct strbuf *url, struct request *req, const char *base,
+		    const char *const *params, const char *name, const char *value,
+		    int page)
+{
+	char sep = '?';
+
+	strbuf_addstr(url, base);
+	for (int i = 0; params[i]; i++) {
+		const char *v = strcmp(params[i], name) ? req_query(req, params[i]) : value;
+
+		if (!v || !*v)
+			continue;
+		strbuf_addch(url, sep);
+		strbuf_addstr(url, params[i]);
+		strbuf_addch(url, '=');
+		html_url_arg(url, v);
+		sep = '&';
+	}
+	if (page > 1)
+		strbuf_addf(url, "%cpage=%d", sep, page);
+}
+
 void html_url_arg(struct strbuf *out, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

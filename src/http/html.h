@@ -20,8 +20,19 @@ void html_attr(struct strbuf *out, const char *value);
 /* Formats, then escapes the result. */
 void html_txtf(struct strbuf *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A translated template with its "%s" filled (strbuf_addsub), escaped. */
+void html_txt_sub(struct strbuf *out, const char *fmt, const char *a1, const char *a2);
 /* A value percent-encoded for a URL query or path segment. */
 void html_url_arg(struct strbuf *out, const char *value);
+/*
+ * Appends base?p1=v1&… (not escaped for HTML: pass it to html_attr) with the
+ * request's query parameters of `params` (NULL-terminated) that are not
+ * empty, the one called `name` set to value instead (NULL: left out), and
+ * page=N when page > 1: the links of a filtered, paged list.
+ */
+void html_query_url(struct strbuf *url, struct request *req, const char *base,
+		    const char *const *params, const char *name, const char *value,
+		    int page);
 /* The versioned URL of an embedded static file, e.g. /static/cchc.css?v=… */
 void html_static_url(struct strbuf *out, const char *name);
 

@@ -31,27 +31,6 @@
 
 /* ---- small pieces shared by the pages ---------------------------------- */
 
-/*
- * Writes the translated text fmt with its one "%s" replaced by arg, all
- * escaped.  (Translated formats never go to printf: a catalogue must not
- * be able to break the program.)
- */
-static void txt_sub(struct strbuf *out, const char *fmt, const char *arg)
-{
-	const char *at = strstr(fmt, "%s");
-	struct strbuf tmp = STRBUF_INIT;
-
-	if (!at) {
-		html_txt(out, fmt);
-		return;
-	}
-	strbuf_add(&tmp, fmt, (size_t)(at - fmt));
-	strbuf_addstr(&tmp, arg ? arg : "");
-	strbuf_addstr(&tmp, at + 2);
-	html_txt(out, tmp.buf);
-	strbuf_release(&tmp);
-}
-
 /* The value of a query or form field, or NULL when it is absent or empty. */
 static const char *nonempty(const char *s)
 {
@@ -131,7 +110,7 @@ static void field_error(struct strbuf *out, const struct err *e, const char *nam
 static void notice(struct strbuf *out, const char *fmt, const char *arg)
 {
 	html(out, "<p class=\"notice\" role=\"status\">");
-	txt_sub(out, fmt, arg);
+	html_txt_sub(out, fmt, arg, NULL);
 	html(out, "</p>\n");
 }
 
@@ -258,7 +237,7 @@ static void sign_in_page(struct request *req, struct response *res,
 	html(out, "</h1>\n");
 	if (req->user) {
 		html(out, "<p class=\"notice\">");
-		txt_sub(out, _("You are signed in as %s."), req->user->username);
+		html_txt_sub(out, _("You are signed in as %s."), req->user->username, NULL);
 		html(out, " <a href=\"/doi-mat-khau\">");
 		html_txt(out, _("Change password"));
 		html(out, "</a></p>\n");
@@ -508,24 +487,24 @@ static void user_row(struct request *req, struct response *res, json_t *u)
 	html_url_arg(out, name);
 	html(out, disabled ? "/mo-khoa\">\n" : "/khoa\" data-confirm=\"");
 	if (!disabled) {
-		txt_sub(out, _("Disable user %s? They are signed out at once."), name);
+		html_txt_sub(out, _("Disable user %s? They are signed out at once."), name, NULL);
 		html(out, "\">\n");
 	}
 	org_csrf_field(req, res);
 	html(out, "<button type=\"submit\" class=\"secondary\" aria-label=\"");
-	txt_sub(out, disabled ? _("Enable user %s") : _("Disable user %s"), name);
+	html_txt_sub(out, disabled ? _("Enable user %s") : _("Disable user %s"), name, NULL);
 	html(out, "\">");
 	html_txt(out, disabled ? _("Enable") : _("Disable"));
 	html(out, "</button>\n</form>\n");
 	html(out, "<form method=\"post\" action=\"" USERS_URL "/");
 	html_url_arg(out, name);
 	html(out, "/dat-lai-mat-khau\" data-confirm=\"");
-	txt_sub(out, _("Give user %s a new one-time password? Their current password stops working."),
-		name);
+	html_txt_sub(out, _("Give user %s a new one-time password? Their current password stops working."),
+		name, NULL);
 	html(out, "\">\n");
 	org_csrf_field(req, res);
 	html(out, "<button type=\"submit\" class=\"secondary\" aria-label=\"");
-	txt_sub(out, _("Reset password of %s"), name);
+	html_txt_sub(out, _("Reset password of %s"), name, NULL);
 	html(out, "\">");
 	html_txt(out, _("Reset password"));
 	html(out, "</button>\n</form>\n</td>\n</tr>\n");
@@ -799,7 +778,7 @@ static int page_user_reset(struct request *req, struct response *res)
 	html(out, "<h1>");
 	html_txt(out, _("One-time password"));
 	html(out, "</h1>\n<p>");
-	txt_sub(out, _("The new one-time password of %s is:"), name);
+	html_txt_sub(out, _("The new one-time password of %s is:"), name, NULL);
 	html(out, "</p>\n<p><strong><code id=\"one-time-password\">");
 	html_txt(out, pw);
 	html(out, "</code></strong></p>\n<p class=\"notice\">");

@@ -565,7 +565,7 @@ void plan_period_label(const char *code, int year, struct strbuf *out)
 	snprintf(y, sizeof(y), "%d", year);
 	for (size_t i = 0; i < ARRAY_SIZE(labels); i++)
 		if (!strcmp(labels[i].code, code)) {
-			plan_sub(out, _(labels[i].msgid), y, NULL);
+			strbuf_addsub(out, _(labels[i].msgid), y, NULL);
 			return;
 		}
 	strbuf_addstr(out, code);

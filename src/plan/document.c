@@ -99,26 +99,6 @@ static const char *warning_severity(const char *kind)
 	return "review";
 }
 
-void plan_sub(struct strbuf *out, const char *fmt, const char *a1, const char *a2)
-{
-	const char *args[2] = { a1, a2 };
-	int next = 0;
-
-	while (*fmt) {
-		const char *at = strstr(fmt, "%s");
-
-		if (!at) {
-			strbuf_addstr(out, fmt);
-			break;
-		}
-		strbuf_add(out, fmt, (size_t)(at - fmt));
-		if (next < 2 && args[next])
-			strbuf_addstr(out, args[next]);
-		next++;
-		fmt = at + 2;
-	}
-}
-
 void plan_warning_message(struct strbuf *out, const char *kind, json_t *args,
 			  const char *fallback)
 {
@@ -128,7 +108,7 @@ void plan_warning_message(struct strbuf *out, const char *kind, json_t *args,
 		strbuf_addstr(out, fallback ? fallback : kind);
 		return;
 	}
-	plan_sub(out, _(t), json_string_value(json_array_get(args, 0)),
+	strbuf_addsub(out, _(t), json_string_value(json_array_get(args, 0)),
 		 json_string_value(json_array_get(args, 1)));
 }
 
@@ -150,7 +130,7 @@ static void warn(struct plan_doc *d, const char *kind, int line, const char *whe
 	w->args[0] = xstrdup_or_null(a1);
 	w->args[1] = xstrdup_or_null(a2);
 	/* Stored in English; shown in the reader's language from kind and args. */
-	plan_sub(&msg, plan_warning_template(kind), a1, a2);
+	strbuf_addsub(&msg, plan_warning_template(kind), a1, a2);
 	w->message = strbuf_detach(&msg, NULL);
 }
 

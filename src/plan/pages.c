@@ -43,16 +43,6 @@ static const char *nonempty(const char *s)
 	return s && *s ? s : NULL;
 }
 
-/* Escaped text of a translated template with its "%s" filled. */
-static void txt_sub(struct strbuf *out, const char *fmt, const char *a1, const char *a2)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	plan_sub(&sb, fmt, a1, a2);
-	html_txt(out, sb.buf);
-	strbuf_release(&sb);
-}
-
 /* "2021-06-30" as 30/06/2021 in a <time> element; "—" for none. */
 static void day_html(struct strbuf *out, const char *iso)
 {
@@ -436,7 +426,7 @@ static int page_plans(struct request *req, struct response *res)
 				 (long long)json_integer_value(json_object_get(p, "tasks")));
 			snprintf(targets, sizeof(targets), "%lld",
 				 (long long)json_integer_value(json_object_get(p, "targets")));
-			txt_sub(out, _("%s tasks, %s targets"), tasks, targets);
+			html_txt_sub(out, _("%s tasks, %s targets"), tasks, targets);
 		}
 		html(out, "</span></a></li>\n");
 	}
@@ -753,7 +743,7 @@ static void report_form(struct request *req, struct response *res, const char *k
 	html(out, "<h2 id=\"bao-cao\">");
 	html_txt(out, _("Report progress"));
 	html(out, "</h2>\n<p>");
-	txt_sub(out, _("You report for %s."), req->user->agency_name, NULL);
+	html_txt_sub(out, _("You report for %s."), req->user->agency_name, NULL);
 	html(out, "</p>\n");
 	form_error(out, &req->err);
 	html(out, "<form class=\"stack\" method=\"post\" action=\"");
@@ -815,7 +805,7 @@ static int task_page(struct request *req, struct response *res, const struct rep
 	{
 		struct strbuf title = STRBUF_INIT;
 
-		plan_sub(&title, _("Task %s"), str(t, "ref"), NULL);
+		strbuf_addsub(&title, _("Task %s"), str(t, "ref"), NULL);
 		page_begin(req, res, title.buf);
 		html(out, "<h1>");
 		html_txt(out, title.buf);
@@ -1091,7 +1081,7 @@ static int page_mine(struct request *req, struct response *res)
 	html(out, "</h2>\n");
 	reminders_html(out, p.key, reminders);
 	html(out, "<h2>");
-	txt_sub(out, _("Tasks of %s in the plan"), req->user->agency_name, NULL);
+	html_txt_sub(out, _("Tasks of %s in the plan"), req->user->agency_name, NULL);
 	html(out, "</h2>\n");
 	if (!json_array_size(json_object_get(tasks, "items"))) {
 		html(out, "<p>");
@@ -1462,7 +1452,7 @@ static void submission_form(struct request *req, struct response *res, const cha
 	html(out, "<h2 id=\"gui-bao-cao\">");
 	html_txt(out, _("Record a report as sent"));
 	html(out, "</h2>\n<p>");
-	txt_sub(out, _("For %s."), req->user->agency_name, NULL);
+	html_txt_sub(out, _("For %s."), req->user->agency_name, NULL);
 	html(out, "</p>\n");
 	form_error(out, &req->err);
 	html(out, "<form class=\"stack\" method=\"post\" action=\"");

@@ -17,12 +17,6 @@ struct plan_registry;
 struct strbuf;
 struct user;
 
-/*
- * Appends fmt with its first "%s" replaced by a1 and its second by a2
- * (NULL: ""), unescaped.  For translated templates, which never go to
- * printf: a catalogue must not be able to break the program.
- */
-void plan_sub(struct strbuf *out, const char *fmt, const char *a1, const char *a2);
 
 /* The msgid of a warning kind ("unknown_agency" …), or NULL. */
 const char *plan_warning_template(const char *kind);

@@ -46,7 +46,7 @@ static void message(struct strbuf *out, const char *lang, const char *kind,
 	day_text(due, d);
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
 		if (!strcmp(texts[i].kind, kind))
-			plan_sub(out, i18n_tr(lang, texts[i].msgid), subject, d);
+			strbuf_addsub(out, i18n_tr(lang, texts[i].msgid), subject, d);
 }
 
 static bool for_agency(const struct user *viewer, int64_t agency_id, int64_t id,

@@ -361,13 +361,13 @@ void plan_report_heading(json_t *r, struct strbuf *title, struct strbuf *sub)
 	const char *iso = json_string_value(json_object_get(r, "as_of"));
 	int y = 0, m = 0, d = 0;
 
-	plan_sub(title, _("Progress report on %s: %s"),
+	strbuf_addsub(title, _("Progress report on %s: %s"),
 		 json_string_value(json_object_get(json_object_get(r, "plan"), "title")),
 		 json_string_value(json_object_get(json_object_get(r, "period"), "label")));
 	if (iso)
 		sscanf(iso, "%d-%d-%d", &y, &m, &d);
 	snprintf(as_of, sizeof(as_of), "%02d/%02d/%04d", d, m, y);
-	plan_sub(sub, json_is_object(agency) ? _("%s — situation at the end of %s") :
+	strbuf_addsub(sub, json_is_object(agency) ? _("%s — situation at the end of %s") :
 		 _("The whole province%s — situation at the end of %s"),
 		 json_is_object(agency) ? json_string_value(json_object_get(agency, "name")) : "",
 		 as_of);
