@@ -451,10 +451,6 @@ static int api_reminders(struct request *req, struct response *res)
 		ret = as_of_arg(req, &as_of);
 	if (!ret && agency && *agency) {
 		ret = agency_find(req->db, agency, &a, &req->err);
-		if (!ret && !(req->user->roles & ROLE_MONITOR) &&
-		    !user_sees_agency(req->user, a.path))
-			ret = err_set(&req->err, E_NOTFOUND, "agency", "there is no agency '%s'",
-				      agency);
 	}
 	if (!ret)
 		ret = plan_reminders(req->db, req->user, &p, a.id, as_of, &items, &req->err);

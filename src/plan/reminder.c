@@ -152,6 +152,10 @@ out:
 int plan_reminders(struct db *db, const struct user *viewer, const struct plan_info *p,
 		   int64_t agency_id, int as_of, json_t **out, struct err *e)
 {
+	/* Another agency's reminders do not exist for this viewer. */
+	if (agency_id && viewer && !user_sees_agency_id(db, viewer, agency_id))
+		return err_set(e, E_NOTFOUND, "agency", "there is no agency %lld",
+			       (long long)agency_id);
 	return reminders(db, viewer, p, agency_id, as_of ? as_of : plan_today(), i18n_lang(),
 			 out, e);
 }
