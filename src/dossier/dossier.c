@@ -875,9 +875,6 @@ static int apply(struct db *db, const struct calendar *cal, const struct user *b
 		json_object_set_new(data, "to_agency", json_integer(agency_id));
 	}
 	if (!strcmp(a->name, "request_supplement")) {
-		if (d->supplements >= 1)
-			return err_set(e, E_CONFLICT, NULL,
-				       "a supplement may be requested only once while processing");
 		st = db_prepare(db, "UPDATE dossier SET paused_at = ?, supplements = supplements + 1"
 				" WHERE id = ?");
 		db_bind_int(st, 1, now);
@@ -1054,6 +1051,11 @@ int dossier_act(struct db *db, const struct user *by, const struct audit_actor *
 			      allowed.buf);
 		err_name(e, "invalid_state");
 		strbuf_release(&allowed);
+		goto rollback;
+	}
+	if (!strcmp(a->name, "request_supplement") && d.supplements >= 1) {
+		ret = err_set(e, E_CONFLICT, "action",
+			      "a supplement may be requested only once while processing");
 		goto rollback;
 	}
 	if (!may(by, a, &d)) {

@@ -12,6 +12,7 @@
 #include "base/embed.h"
 #include "base/err.h"
 #include "base/i18n.h"
+#include "base/xmalloc.h"
 #include "calendar/calendar.h"
 #include "catalog/catalog.h"
 #include "db/db.h"
@@ -263,4 +264,67 @@ Test(dossier, masks_names_letter_by_letter)
 	dossier_mask_name("Nguyễn Văn An", &sb);
 	cr_assert_str_eq(sb.buf, "N***** V** A*");
 	strbuf_release(&sb);
+}
+
+/*
+ * Every action in every state of a dossier's life: the ones not allowed
+ * are refused with E_CONFLICT and change nothing; the walk itself takes
+ * the allowed ones.
+ */
+Test(dossier, every_forbidden_transition_is_refused)
+{
+	static const char *const all[] = { "accept", "request_completion", "reject", "assign",
+		"claim", "transfer", "request_supplement", "resume", "refuse", "withdraw",
+		"approve", "mark_ready", "return", "apologize" };
+	static const struct { const char *state; const char *next; } walk[] = {
+		{ "received", "assign" }, { "processing", "request_supplement" },
+		{ "awaiting_supplement", "resume" }, { "processing", "approve" },
+		{ "approved", "mark_ready" }, { "result_ready", "return" }, { "returned", NULL },
+	};
+	char *c = take("1.001022", "2026-03-02 08:00");
+	int checked = 0;
+
+	for (size_t w = 0; w < ARRAY_SIZE(walk); w++) {
+		struct audit_actor who = { clerk.id, clerk.username, "", clerk.agency_path };
+		json_t *allowed = NULL;
+		struct err e = ERR_INIT;
+		struct db_stmt *st;
+		char *state = NULL;
+		int64_t version = 0, version_after = 0;
+
+		st = db_prepare(db, "SELECT state FROM dossier WHERE code = ?");
+		db_bind_text(st, 1, c);
+		cr_assert_eq(db_one_text(st, &state), 0);
+		cr_assert_str_eq(state, walk[w].state);
+		cr_assert_eq(dossier_allowed(db, &clerk, c, &allowed, &e), 0);
+		st = db_prepare(db, "SELECT version FROM dossier WHERE code = ?");
+		db_bind_text(st, 1, c);
+		cr_assert_eq(db_one_int(st, &version), 0);
+		for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
+			bool ok = false;
+			size_t k;
+			json_t *v;
+
+			json_array_foreach(allowed, k, v)
+				if (!strcmp(json_string_value(v), all[i]))
+					ok = true;
+			if (ok)
+				continue;
+			clock_set(at("2026-03-02 09:00"));
+			cr_assert_eq(dossier_act(db, &clerk, &who, c, all[i], NULL, &e), E_CONFLICT,
+				     "%s in %s: %s", all[i], state, e.message);
+			checked++;
+		}
+		db_bind_text(st, 1, c);
+		cr_assert_eq(db_one_int(st, &version_after), 0);
+		cr_assert_eq(version, version_after, "a refused action changed the dossier");
+		json_decref(allowed);
+		free(state);
+		if (walk[w].next)
+			act(c, "2026-03-02 10:00", walk[w].next,
+			    !strcmp(walk[w].next, "request_supplement") ?
+			    json_pack("{s:[s]}", "documents", "Tờ khai") : NULL);
+	}
+	cr_assert_gt(checked, 50);
+	free(c);
 }
