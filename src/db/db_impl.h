@@ -79,6 +79,7 @@ struct db {
 	const struct db_ops *ops;
 	char *shown_url;	/* the URL with its password masked */
 	bool in_tx;
+	bool holds_writer;	/* holds the process's SQLite writer lock (db.c) */
 	bool tx_failed;		/* a statement failed inside this transaction */
 
 	/* Statement cache: chained hash table keyed by SQL text. */

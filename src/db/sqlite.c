@@ -45,7 +45,11 @@ static int configure(sqlite3 *h)
 {
 	static const char *const pragmas =
 		"PRAGMA foreign_keys = ON;"
-		"PRAGMA synchronous = FULL;";
+		"PRAGMA synchronous = FULL;"
+		/* Statement journals and sorts in memory: no temporary files. */
+		"PRAGMA temp_store = MEMORY;"
+		/* 16 MiB of page cache per connection (one per server thread). */
+		"PRAGMA cache_size = -16384;";
 	sqlite3_stmt *st = NULL;
 	int rc;
 

@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -301,8 +302,26 @@ int http_serve(const struct http_config *cfg, struct err *e)
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 	atomic_store(&stopping, true);
 	lsock = MHD_quiesce_daemon(d);
-	if (lsock != MHD_INVALID_SOCKET)
+	if (lsock != MHD_INVALID_SOCKET) {
+		/*
+		 * Connections already in the listen queue may have sent their
+		 * request: closing the socket would reset them.  Take them in and
+		 * answer them like the others.  Non-blocking: the drain stops
+		 * when the queue is empty.
+		 */
+		fcntl(lsock, F_SETFL, fcntl(lsock, F_GETFL) | O_NONBLOCK);
+		for (;;) {
+			struct sockaddr_storage ss;
+			socklen_t sl = sizeof(ss);
+			int fd = accept4(lsock, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+			if (fd < 0)
+				break;
+			if (MHD_add_connection(d, fd, (struct sockaddr *)&ss, sl) != MHD_YES)
+				close(fd);
+		}
 		close(lsock);
+	}
 	deadline = clock_mono_us() + (int64_t)cfg->shutdown_grace * 1000000;
 	while (current_connections(d) && clock_mono_us() < deadline) {
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
