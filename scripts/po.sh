@@ -26,12 +26,18 @@ check)
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	extract "$tmp/cchc.pot"
-	msgmerge --quiet --no-fuzzy-matching -o "$tmp/vi.po" po/vi.po "$tmp/cchc.pot"
-	# msgattrib writes no file when nothing matches.
+	# Every message of the source must be in po/vi.po as it is (an obsolete
+	# "#~" entry does not count: msgfmt leaves it out) …
+	if ! msgcmp po/vi.po "$tmp/cchc.pot" 2>"$tmp/msgcmp.log"; then
+		echo "po/vi.po lacks messages of the source (run scripts/po.sh update and translate):"
+		grep -A1 'used but not defined' "$tmp/msgcmp.log" | head -40
+		exit 1
+	fi
+	# … translated and not fuzzy.  msgattrib writes no file when nothing matches.
 	: >"$tmp/untranslated.po"
 	: >"$tmp/fuzzy.po"
-	msgattrib --untranslated -o "$tmp/untranslated.po" "$tmp/vi.po"
-	msgattrib --only-fuzzy -o "$tmp/fuzzy.po" "$tmp/vi.po"
+	msgattrib --no-obsolete --untranslated -o "$tmp/untranslated.po" po/vi.po
+	msgattrib --no-obsolete --only-fuzzy -o "$tmp/fuzzy.po" po/vi.po
 	n=$(cat "$tmp/untranslated.po" "$tmp/fuzzy.po" | grep -c '^msgid "..*"$' || true)
 	if [ "$n" -gt 0 ]; then
 		echo "po/vi.po lacks $n translation(s):"
