@@ -936,7 +936,10 @@ static int apply(struct db *db, const struct calendar *cal, const struct user *b
 		if (!strcmp(ch, "postal") && !tracking)
 			return err_set(e, E_INVALID, "tracking",
 				       "a result sent by post needs the post's tracking number");
-		step_advance(db, d, 1 << 30, 0, now);
+		/* Returning ends every step still open. */
+		ret = step_advance(db, d, 1 << 30, 0, now);
+		if (ret)
+			return ret;
 		st = db_prepare(db, "UPDATE dossier SET returned_at = ?, return_channel = ?,"
 				" return_tracking = ? WHERE id = ?");
 		db_bind_int(st, 1, now);
