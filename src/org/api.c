@@ -218,13 +218,8 @@ static int api_user_create(struct request *req, struct response *res)
 static int api_user_get(struct request *req, struct response *res)
 {
 	struct user u = USER_INIT;
-	int ret = user_find(req->db, req_arg(req, 0), &u);
+	int ret = user_find_visible(req->db, req->user, req_arg(req, 0), &u, &req->err);
 
-	if (!ret && !user_sees_agency(req->user, u.agency_path))
-		ret = E_NOTFOUND;
-	if (ret == E_NOTFOUND)
-		ret = err_set(&req->err, E_NOTFOUND, NULL, "there is no user '%s'",
-			      req_arg(req, 0));
 	if (!ret)
 		res_json(res, 200, user_json(&u));
 	user_release(&u);

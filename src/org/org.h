@@ -146,6 +146,13 @@ bool user_sees_agency_id(struct db *db, const struct user *u, int64_t agency_id)
 bool user_has(const struct user *u, unsigned roles);
 
 int user_find(struct db *db, const char *username, struct user *out);
+/*
+ * The user of that name as viewer may see them (their agency within the
+ * viewer's; monitors see all): E_NOTFOUND with a message otherwise, so
+ * other agencies' users cannot be probed.
+ */
+int user_find_visible(struct db *db, const struct user *viewer, const char *username,
+		      struct user *out, struct err *e);
 int user_get(struct db *db, int64_t id, struct user *out);
 json_t *user_json(const struct user *u);
 

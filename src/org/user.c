@@ -168,6 +168,19 @@ int user_find(struct db *db, const char *username, struct user *out)
 	return user_load(st, out);
 }
 
+int user_find_visible(struct db *db, const struct user *viewer, const char *username,
+		      struct user *out, struct err *e)
+{
+	int ret = user_find(db, username ? username : "", out);
+
+	if (!ret && !user_sees_agency(viewer, out->agency_path))
+		ret = E_NOTFOUND;
+	if (ret == E_NOTFOUND)
+		return err_set(e, E_NOTFOUND, "username", "there is no user '%s'",
+			       username ? username : "");
+	return ret;
+}
+
 int user_get(struct db *db, int64_t id, struct user *out)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT " USER_COLS USER_FROM
