@@ -7,11 +7,13 @@
 #include "db/db.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "base/err.h"
+#include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
 #include "base/xmalloc.h"
@@ -657,6 +659,173 @@ void db_rollback(struct db *db)
 bool db_in_transaction(const struct db *db)
 {
 	return db->in_tx;
+}
+
+/* ---- grouped writes (db_write) ----------------------------------------------- */
+
+struct group_item {
+	db_tx_fn fn;
+	void *arg;
+	const char *lang;
+	int ret;
+	bool done;
+	struct group_item *next;
+};
+
+#define GROUP_MAX 64		/* callers per transaction */
+
+/*
+ * One group per SQLite database file, with its own connection: the
+ * leader of the moment writes on it, so its page cache stays warm (a
+ * connection that another one has written behind must read its pages
+ * again).  Closed at exit.
+ */
+struct group {
+	char *url;
+	struct db *db;
+	struct group_item *head, **tail;
+	bool leading;
+	struct group *next;
+};
+
+static pthread_mutex_t group_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t group_cond = PTHREAD_COND_INITIALIZER;
+static struct group *groups;
+
+static void groups_close(void)
+{
+	while (groups) {
+		struct group *g = groups;
+
+		groups = g->next;
+		db_close(g->db);
+		free(g->url);
+		free(g);
+	}
+}
+
+/* The group of db's file, or NULL if its connection cannot be opened. */
+static struct group *group_of(struct db *db)
+{
+	struct group *g;
+	struct err e = ERR_INIT;
+
+	for (g = groups; g; g = g->next)
+		if (!strcmp(g->url, db->shown_url))
+			return g;
+	g = xcalloc(1, sizeof(*g));
+	if (db_open(db->shown_url, &g->db, &e)) {
+		log_warn("%s: no connection for grouped writes: %s", db->shown_url, e.message);
+		free(g);
+		return NULL;
+	}
+	if (!groups)
+		atexit(groups_close);
+	g->url = xstrdup(db->shown_url);
+	g->tail = &g->head;
+	g->next = groups;
+	groups = g;
+	return g;
+}
+
+static int write_one(struct db *db, db_tx_fn fn, void *arg)
+{
+	int ret = db_begin(db);
+
+	if (ret)
+		return ret;
+	ret = fn(db, arg);
+	if (ret)
+		db_rollback(db);
+	else
+		ret = db_commit(db);
+	return ret;
+}
+
+/* Runs a group in one transaction on the leader's connection. */
+static void write_group(struct db *db, struct group_item *items)
+{
+	const char *lang = i18n_lang();
+	struct group_item *it;
+	int ret = db_begin(db);
+
+	for (it = items; it; it = it->next) {
+		if (ret) {
+			it->ret = ret;
+			continue;
+		}
+		i18n_set_lang(it->lang);
+		if (db_run(db_prepare(db, "SAVEPOINT w"))) {
+			it->ret = E_INTERNAL;
+			continue;
+		}
+		it->ret = it->fn(db, it->arg);
+		if (it->ret) {
+			db->tx_failed = false;
+			if (db_run(db_prepare(db, "ROLLBACK TO w")))
+				ret = E_INTERNAL;
+		}
+		if (!ret && db_run(db_prepare(db, "RELEASE w")))
+			ret = E_INTERNAL;
+	}
+	i18n_set_lang(lang);
+	if (!ret)
+		ret = db_commit(db);
+	if (ret)
+		db_rollback(db);
+	/* A failed commit loses every change of the group. */
+	if (ret)
+		for (it = items; it; it = it->next)
+			if (!it->ret)
+				it->ret = error("%s: grouped commit failed", db->shown_url);
+}
+
+int db_write(struct db *db, db_tx_fn fn, void *arg)
+{
+	struct group_item me = { fn, arg, i18n_lang(), 0, false, NULL };
+	struct group *g;
+
+	if (db->in_tx)
+		return error("db_write inside a transaction");
+	if (db->kind != DB_SQLITE)
+		return write_one(db, fn, arg);
+	pthread_mutex_lock(&group_mutex);
+	g = group_of(db);
+	if (!g) {
+		pthread_mutex_unlock(&group_mutex);
+		return write_one(db, fn, arg);
+	}
+	*g->tail = &me;
+	g->tail = &me.next;
+	while (!me.done) {
+		struct group_item *batch, *it;
+		int n = 0;
+
+		if (g->leading) {
+			pthread_cond_wait(&group_cond, &group_mutex);
+			continue;
+		}
+		/* Lead: take the queue (this caller is in it) up to GROUP_MAX. */
+		g->leading = true;
+		batch = g->head;
+		for (it = batch; it->next && ++n < GROUP_MAX; it = it->next)
+			;
+		g->head = it->next;
+		it->next = NULL;
+		if (!g->head)
+			g->tail = &g->head;
+		pthread_mutex_unlock(&group_mutex);
+
+		write_group(g->db, batch);
+
+		pthread_mutex_lock(&group_mutex);
+		for (it = batch; it; it = it->next)
+			it->done = true;
+		g->leading = false;
+		pthread_cond_broadcast(&group_cond);
+	}
+	pthread_mutex_unlock(&group_mutex);
+	return me.ret;
 }
 
 int db_table_exists(struct db *db, const char *name, bool *exists)

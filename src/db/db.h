@@ -154,6 +154,25 @@ void db_rollback(struct db *db);
 bool db_in_transaction(const struct db *db);
 
 /*
+ * Runs fn(db, arg) as one write transaction and returns its result: 0 once
+ * the change is committed (on disk, as the connection's settings say), or
+ * fn's error (or the commit's) with nothing kept.  fn does not begin or
+ * commit; it may leave db in a failed state, db_write rolls it back.
+ *
+ * On SQLite the writers of a process take turns and each commit waits for
+ * the disk, so concurrent callers are grouped: while one group commits,
+ * the callers that arrive queue up, and the next of them (the leader) runs
+ * every queued fn on its own connection, each in a savepoint of one
+ * transaction, then commits once for all.  A failing fn rolls back to its
+ * savepoint and leaves the others alone.  fn must therefore use only the
+ * db it is given and keep no state outside the database that a rollback
+ * would leave behind; it runs in the caller's language.  On PostgreSQL
+ * (which groups commits itself) it is begin, fn, commit on db.
+ */
+typedef int (*db_tx_fn)(struct db *db, void *arg);
+int db_write(struct db *db, db_tx_fn fn, void *arg);
+
+/*
  * Migrations: the numbered files "migrations/NNNN_name.sql" embedded in the
  * binary.  Each file is portable SQL with two markers the db layer expands:
  *   @ID@    an auto-numbered 64-bit primary key column type

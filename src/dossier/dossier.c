@@ -496,17 +496,93 @@ static int load_calendar(struct db *db, const struct calendar **cal, struct err 
 	return 0;
 }
 
+/* What dossier_intake writes, in one transaction (grouped with others'). */
+struct intake_write {
+	const struct user *by;
+	const struct audit_actor *who;
+	const struct dossier_intake *in;
+	const struct calendar *cal;
+	const struct procedure *p;
+	const struct agency *a;
+	const char *docs;
+	int64_t fee_due, now;
+	int64_t *id;
+	struct err *e;
+};
+
+static int intake_write(struct db *db, void *arg)
+{
+	const struct intake_write *w = arg;
+	const struct dossier_intake *in = w->in;
+	const struct procedure *pp = w->p;
+	const struct agency *ap = w->a;
+	const struct user *by = w->by;
+	struct dossier_row d = DOSSIER_ROW_INIT;
+	int64_t *id = w->id, now = w->now;
+	json_t *data = NULL;
+	struct db_stmt *st;
+	int ret;
+
+	st = db_prepare(db, "INSERT INTO dossier (procedure_version_id, procedure_code,"
+			" procedure_name, agency_id, handling_agency_id, channel, state,"
+			" applicant_name, applicant_id, applicant_phone, applicant_email,"
+			" applicant_address, request, documents_json, fee_due, fee_paid,"
+			" postal_tracking, time_value, time_unit, submitted_at, calendar_version,"
+			" created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, 'submitted',"
+			" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+	db_bind_int(st, 1, pp->version_id);
+	db_bind_text(st, 2, pp->code);
+	db_bind_text(st, 3, pp->name);
+	db_bind_int(st, 4, ap->id);
+	db_bind_int(st, 5, ap->id);
+	db_bind_text(st, 6, channel_name(in->channel));
+	db_bind_text(st, 7, in->applicant_name);
+	db_bind_text(st, 8, in->applicant_id ? in->applicant_id : "");
+	db_bind_text(st, 9, in->applicant_phone);
+	db_bind_text(st, 10, in->applicant_email ? in->applicant_email : "");
+	db_bind_text(st, 11, in->applicant_address ? in->applicant_address : "");
+	db_bind_text(st, 12, in->request && *in->request ? in->request : pp->name);
+	db_bind_text(st, 13, w->docs);
+	db_bind_int(st, 14, w->fee_due);
+	db_bind_int(st, 15, in->fee_paid);
+	db_bind_text(st, 16, in->postal_tracking ? in->postal_tracking : "");
+	db_bind_double(st, 17, pp->time_value);
+	db_bind_text(st, 18, pp->time_unit);
+	db_bind_int(st, 19, now);
+	db_bind_text(st, 20, calendar_version(w->cal));
+	db_bind_int(st, 21, now);
+	db_bind_int(st, 22, now);
+	if (by)
+		db_bind_int(st, 23, by->id);
+	else
+		db_bind_null(st, 23);
+	ret = db_one_int(st, id);
+	if (!ret) {
+		char ref[24];
+
+		snprintf(ref, sizeof(ref), "#%lld", (long long)*id);
+		ret = dossier_row_load(db, ref, &d);
+	}
+	if (ret)
+		goto out;
+	data = json_pack("{s:s,s:s}", "channel", d.channel, "procedure", pp->code);
+	ret = event_add(db, &d, w->who, now, "submit", "", "submitted", NULL, data);
+	if (!ret && in->channel == CHANNEL_COUNTER)
+		ret = receive(db, w->cal, pp, ap, &d, w->who, "submitted", now, w->e);
+out:
+	json_decref(data);
+	dossier_row_release(&d);
+	return ret;
+}
+
 int dossier_intake(struct db *db, const struct user *by, const struct audit_actor *who,
 		   const struct dossier_intake *in, int64_t *id, struct err *e)
 {
 	struct procedure p = PROCEDURE_INIT;
 	struct agency a = AGENCY_INIT;
-	struct dossier_row d = DOSSIER_ROW_INIT;
 	const struct calendar *cal;
-	struct db_stmt *st;
 	int64_t now = clock_now(), fee_due = 0;
 	char *docs = NULL;
-	json_t *data = NULL;
 	int ret;
 
 	ret = check_applicant(in, e);
@@ -521,6 +597,9 @@ int dossier_intake(struct db *db, const struct user *by, const struct audit_acto
 	if (in->channel == CHANNEL_POSTAL && (!in->postal_tracking || !*in->postal_tracking))
 		return err_set(e, E_INVALID, "postal_tracking",
 			       "a dossier sent by post needs the post's tracking number");
+	/* The reads before the write in one snapshot (on SQLite one read lock). */
+	if (db_begin_read(db))
+		return E_INTERNAL;
 	ret = procedure_find(db, in->procedure ? in->procedure : "", &p, e);
 	if (ret) {
 		snprintf(e->field, sizeof(e->field), "procedure");
@@ -582,66 +661,18 @@ int dossier_intake(struct db *db, const struct user *by, const struct audit_acto
 		docs = strbuf_detach(&sb, NULL);
 	}
 
-	ret = db_begin(db);
-	if (ret)
-		goto out;
-	st = db_prepare(db, "INSERT INTO dossier (procedure_version_id, procedure_code,"
-			" procedure_name, agency_id, handling_agency_id, channel, state,"
-			" applicant_name, applicant_id, applicant_phone, applicant_email,"
-			" applicant_address, request, documents_json, fee_due, fee_paid,"
-			" postal_tracking, time_value, time_unit, submitted_at, calendar_version,"
-			" created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, 'submitted',"
-			" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-	db_bind_int(st, 1, p.version_id);
-	db_bind_text(st, 2, p.code);
-	db_bind_text(st, 3, p.name);
-	db_bind_int(st, 4, a.id);
-	db_bind_int(st, 5, a.id);
-	db_bind_text(st, 6, channel_name(in->channel));
-	db_bind_text(st, 7, in->applicant_name);
-	db_bind_text(st, 8, in->applicant_id ? in->applicant_id : "");
-	db_bind_text(st, 9, in->applicant_phone);
-	db_bind_text(st, 10, in->applicant_email ? in->applicant_email : "");
-	db_bind_text(st, 11, in->applicant_address ? in->applicant_address : "");
-	db_bind_text(st, 12, in->request && *in->request ? in->request : p.name);
-	db_bind_text(st, 13, docs);
-	db_bind_int(st, 14, fee_due);
-	db_bind_int(st, 15, in->fee_paid);
-	db_bind_text(st, 16, in->postal_tracking ? in->postal_tracking : "");
-	db_bind_double(st, 17, p.time_value);
-	db_bind_text(st, 18, p.time_unit);
-	db_bind_int(st, 19, now);
-	db_bind_text(st, 20, calendar_version(cal));
-	db_bind_int(st, 21, now);
-	db_bind_int(st, 22, now);
-	if (by)
-		db_bind_int(st, 23, by->id);
-	else
-		db_bind_null(st, 23);
-	ret = db_one_int(st, id);
-	if (!ret) {
-		char ref[24];
+	db_commit(db);
+	{
+		struct intake_write w = { by, who, in, cal, &p, &a, docs, fee_due, now, id, e };
 
-		snprintf(ref, sizeof(ref), "#%lld", (long long)*id);
-		ret = dossier_row_load(db, ref, &d);
+		ret = db_write(db, intake_write, &w);
 	}
-	if (ret)
-		goto rollback;
-	data = json_pack("{s:s,s:s}", "channel", d.channel, "procedure", p.code);
-	ret = event_add(db, &d, who, now, "submit", "", "submitted", NULL, data);
-	if (!ret && in->channel == CHANNEL_COUNTER)
-		ret = receive(db, cal, &p, &a, &d, who, "submitted", now, e);
-	if (!ret)
-		ret = db_commit(db);
-rollback:
-	if (ret)
-		db_rollback(db);
 out:
-	json_decref(data);
+	if (db_in_transaction(db))
+		db_rollback(db);
 	free(docs);
 	procedure_release(&p);
 	agency_release(&a);
-	dossier_row_release(&d);
 	return ret;
 }
 

@@ -48,8 +48,8 @@ static const char *urgency(const struct calendar *cal, const char *state,
 	return "";
 }
 
-int dossier_get(struct db *db, const struct user *by, const char *code,
-		json_t **out, struct err *e)
+static int get(struct db *db, const struct user *by, const char *code,
+	       json_t **out, struct err *e)
 {
 	struct dossier_row d = DOSSIER_ROW_INIT;
 	const struct calendar *cal;
@@ -181,6 +181,21 @@ out:
 	}
 	*out = j;
 	dossier_row_release(&d);
+	return ret;
+}
+
+int dossier_get(struct db *db, const struct user *by, const char *code,
+		json_t **out, struct err *e)
+{
+	bool own = !db_in_transaction(db);
+	int ret;
+
+	/* One snapshot for the five reads (and on SQLite one read lock). */
+	if (own && db_begin_read(db))
+		return E_INTERNAL;
+	ret = get(db, by, code, out, e);
+	if (own)
+		db_commit(db);
 	return ret;
 }
 
