@@ -17,6 +17,15 @@ void log_msg(enum log_level level, const char *fmt, ...)
 void log_vmsg(enum log_level level, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 
+/*
+ * An access-log line (info level), buffered per thread: written when the
+ * thread's buffer is full or holds a line older than a second, or by
+ * log_flush().  Saves a write() per request on a busy server.
+ */
+void log_access(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes what every thread's access-log buffer holds. */
+void log_flush(void);
+
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)

@@ -194,7 +194,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	if (!req)
 		return;
 	if (config->access_log)
-		log_info("%s %s %d %lldus", req->method, req->url,
+		log_access("%s %s %d %lldus", req->method, req->url,
 			 req->status ? req->status : 0,
 			 (long long)(clock_mono_us() - req->start_us));
 	request_free(req);
@@ -292,9 +292,14 @@ int http_serve(const struct http_config *cfg, struct err *e)
 		inet_ntoa(sa.sin_addr), info ? info->port : ntohs(sa.sin_port));
 	fflush(stderr);
 
+	/* Waits for the signal; once a second writes the access log out. */
 	do {
-		sig = 0;
-		if (sigwait(&set, &sig))
+		struct timespec second = { 1, 0 };
+
+		sig = sigtimedwait(&set, NULL, &second);
+		if (sig < 0 && errno == EAGAIN)
+			log_flush();
+		else if (sig < 0 && errno != EINTR)
 			sig = SIGTERM;
 	} while (sig != SIGINT && sig != SIGTERM);
 
@@ -331,6 +336,7 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	MHD_stop_daemon(d);
 	close_worker_dbs();
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	log_flush();
 	log_info("stopped");
 	return 0;
 }
