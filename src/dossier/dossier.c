@@ -220,6 +220,10 @@ int dossier_due(const struct calendar *cal, int64_t receipt, double share,
 
 /* ---- counters ---------------------------------------------------------- */
 
+const char *const dossier_rating_factors[DOSSIER_RATING_FACTORS] = {
+	"access", "procedure", "officers", "result", "feedback",
+};
+
 void dossier_event_metrics(const char *action, json_t *data,
 			   void (*bump)(void *ctx, const char *metric), void *ctx)
 {
@@ -228,6 +232,8 @@ void dossier_event_metrics(const char *action, json_t *data,
 
 	if (!strcmp(action, "receive")) {
 		bump(ctx, "received");
+		if (json_integer_value(json_object_get(data, "fee_due")) > 0)
+			bump(ctx, "fee_required");
 		if (channel && !strcmp(channel, "online"))
 			bump(ctx, "received_online");
 		if (channel && !strcmp(channel, "postal"))
@@ -251,6 +257,27 @@ void dossier_event_metrics(const char *action, json_t *data,
 	} else if (!strcmp(action, "refuse") || !strcmp(action, "withdraw") ||
 		   !strcmp(action, "reject")) {
 		bump(ctx, action);
+	} else if (!strcmp(action, "pay")) {
+		/* The payment that settles the fee, when it is made online. */
+		if (json_is_true(json_object_get(data, "paid_online")))
+			bump(ctx, "paid_online");
+	} else if (!strcmp(action, "rate")) {
+		json_t *scores = json_object_get(data, "scores");
+
+		bump(ctx, "rated");
+		for (size_t i = 0; i < DOSSIER_RATING_FACTORS; i++) {
+			const char *f = dossier_rating_factors[i];
+			json_int_t n = json_integer_value(json_object_get(scores, f));
+			char m[32];
+
+			/* score_<f> grows by the score: one bump per point (1 to 5). */
+			snprintf(m, sizeof(m), "score_%s", f);
+			for (json_int_t k = 0; k < n && k < 5; k++)
+				bump(ctx, m);
+			snprintf(m, sizeof(m), "satisfied_%s", f);
+			if (n >= 4)
+				bump(ctx, m);
+		}
 	}
 }
 
@@ -314,6 +341,21 @@ static int event_add(struct db *db, const struct dossier_row *d,
 	dossier_day(at, c.day);
 	dossier_event_metrics(action, data, bump_live, &c);
 	return c.ret;
+}
+
+int dossier_note(struct db *db, int64_t dossier_id, const struct audit_actor *who,
+		 int64_t at, const char *action, const char *note, json_t *data)
+{
+	struct dossier_row d = DOSSIER_ROW_INIT;
+	char ref[24];
+	int ret;
+
+	snprintf(ref, sizeof(ref), "#%lld", (long long)dossier_id);
+	ret = dossier_row_load(db, ref, &d);
+	if (!ret)
+		ret = event_add(db, &d, who, at, action, d.state, d.state, note, data);
+	dossier_row_release(&d);
+	return ret;
 }
 
 /* ---- intake ------------------------------------------------------------- */
@@ -482,8 +524,8 @@ static int receive(struct db *db, const struct calendar *cal, const struct proce
 		return ret;
 	free(d->code);
 	d->code = xstrdup(code);
-	data = json_pack("{s:s,s:s,s:I}", "channel", d->channel, "code", code,
-			 "due_at", (json_int_t)due);
+	data = json_pack("{s:s,s:s,s:I,s:I}", "channel", d->channel, "code", code,
+			 "due_at", (json_int_t)due, "fee_due", (json_int_t)dossier_fee_total(p));
 	ret = event_add(db, d, who, now, "receive", from, "received", NULL, data);
 	json_decref(data);
 	return ret;
@@ -557,8 +599,7 @@ int dossier_intake(struct db *db, const struct user *by, const struct audit_acto
 			      a.name, p.code);
 		goto out;
 	}
-	for (int i = 0; i < p.nfees; i++)
-		fee_due += p.fees[i].amount;
+	fee_due = dossier_fee_total(&p);
 	if (in->documents) {
 		size_t i;
 		json_t *v;
@@ -629,6 +670,8 @@ int dossier_intake(struct db *db, const struct user *by, const struct audit_acto
 		goto rollback;
 	data = json_pack("{s:s,s:s}", "channel", d.channel, "procedure", p.code);
 	ret = event_add(db, &d, who, now, "submit", "", "submitted", NULL, data);
+	if (!ret)
+		ret = dossier_fees_record(db, &d, &p, in->fee_paid, by, now);
 	if (!ret && in->channel == CHANNEL_COUNTER)
 		ret = receive(db, cal, &p, &a, &d, who, "submitted", now, e);
 	if (!ret)
