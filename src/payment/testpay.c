@@ -164,7 +164,7 @@ static int testpay_query(struct db *db, const char *order, struct payment_notice
 
 const struct payment_provider payment_testpay = {
 	.name = "testpay",
-	.label = "Test payment (not real money)",
+	.label = N_("Test payment (not real money)"),
 	.start = testpay_start,
 	.verify = testpay_verify,
 	.verify_return = testpay_verify_return,

@@ -28,8 +28,8 @@ static const char *jstr(json_t *o, const char *key)
 
 static const char *score_label(int n)
 {
-	static const char *const labels[] = { "", "Very dissatisfied", "Dissatisfied",
-		"Neutral", "Satisfied", "Very satisfied" };
+	static const char *const labels[] = { "", N_("Very dissatisfied"), N_("Dissatisfied"),
+		N_("Neutral"), N_("Satisfied"), N_("Very satisfied") };
 
 	return n >= 1 && n <= 5 ? labels[n] : "";
 }

@@ -18,11 +18,11 @@
 const char *rating_factor_label(int i)
 {
 	static const char *const labels[DOSSIER_RATING_FACTORS] = {
-		"Access to the service",
-		"The administrative procedure",
-		"The officers who handled it",
-		"The result",
-		"Handling of feedback and complaints",
+		N_("Access to the service"),
+		N_("The administrative procedure"),
+		N_("The officers who handled it"),
+		N_("The result"),
+		N_("Handling of feedback and complaints"),
 	};
 
 	return i >= 0 && i < DOSSIER_RATING_FACTORS ? labels[i] : "";
