@@ -37,7 +37,7 @@ static void print_rows(const char *what, json_t *rows)
 
 int cmd_payments(int argc, char **argv)
 {
-	static const char *const flags[] = { "--fix", NULL };
+	static const char *const flags[] = { "--fix", "--provider", NULL };
 	struct config c = CONFIG_INIT;
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
