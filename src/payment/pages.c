@@ -140,7 +140,7 @@ void payment_dossier_section(struct request *req, struct response *res, const ch
 		char left[24];
 
 		snprintf(left, sizeof(left), "%lld", (long long)(due - paid));
-		html(out, "<form class=\"stack action\" method=\"post\" action=\"" COUNTER_PAY_URL);
+		html(out, "<form class=\"stack payment\" method=\"post\" action=\"" COUNTER_PAY_URL);
 		html_url_arg(out, code);
 		html(out, "\">\n");
 		org_csrf_field(req, res);
