@@ -146,19 +146,19 @@ void payment_dossier_section(struct request *req, struct response *res, const ch
 		org_csrf_field(req, res);
 		html(out, "<fieldset><legend>");
 		html_txt(out, _("Take the fee at the counter"));
-		html(out, "</legend>\n<p><input type=\"radio\" name=\"method\" value=\"cash\" id=\"f-pay-cash\" checked>"
-		     " <label for=\"f-pay-cash\">");
+		html(out, "</legend>\n<p class=\"radio\"><input type=\"radio\" name=\"method\" value=\"cash\" id=\"f-pay-cash\" checked>"
+		     "<label for=\"f-pay-cash\">");
 		html_txt(out, _("Cash at the counter"));
-		html(out, "</label></p>\n<p><input type=\"radio\" name=\"method\" value=\"card\" id=\"f-pay-card\">"
-		     " <label for=\"f-pay-card\">");
+		html(out, "</label></p>\n<p class=\"radio\"><input type=\"radio\" name=\"method\" value=\"card\" id=\"f-pay-card\">"
+		     "<label for=\"f-pay-card\">");
 		html_txt(out, _("Card at the counter"));
 		html(out, "</label></p>\n</fieldset>\n<p><label for=\"f-pay-amount\">");
 		html_txt(out, _("Amount (đồng)"));
-		html(out, "</label><br><input type=\"text\" inputmode=\"numeric\" name=\"amount\" id=\"f-pay-amount\" value=\"");
+		html(out, "</label><input type=\"text\" inputmode=\"numeric\" name=\"amount\" id=\"f-pay-amount\" value=\"");
 		html_attr(out, left);
 		html(out, "\"></p>\n<p><label for=\"f-pay-reference\">");
 		html_txt(out, _("Card slip reference"));
-		html(out, "</label><br><input type=\"text\" name=\"reference\" id=\"f-pay-reference\" autocomplete=\"off\"></p>\n"
+		html(out, "</label><input type=\"text\" name=\"reference\" id=\"f-pay-reference\" autocomplete=\"off\"></p>\n"
 		     "<p><button type=\"submit\">");
 		html_txt(out, _("Record the payment"));
 		html(out, "</button></p>\n</form>\n");

@@ -82,7 +82,7 @@ static void check_form(struct strbuf *out, const char *code)
 	html_url_arg(out, code);
 	html(out, "\">\n<p><label for=\"f-so\">");
 	html_txt(out, _("Last 4 digits of your phone number"));
-	html(out, "</label><br><input type=\"text\" inputmode=\"numeric\" name=\"so\" id=\"f-so\""
+	html(out, "</label><input type=\"text\" inputmode=\"numeric\" name=\"so\" id=\"f-so\""
 	     " autocomplete=\"off\" maxlength=\"4\" required></p>\n<p><button type=\"submit\">");
 	html_txt(out, _("Continue"));
 	html(out, "</button></p>\n</form>\n");
@@ -115,14 +115,14 @@ static void rate_form(struct request *req, struct response *res, const char *cod
 
 			snprintf(id, sizeof(id), "f-%s-%d", f, n);
 			snprintf(v, sizeof(v), "%d", n);
-			html(out, "<p><input type=\"radio\" required name=\"");
+			html(out, "<p class=\"radio\"><input type=\"radio\" required name=\"");
 			html_attr(out, f);
 			html(out, "\" value=\"");
 			html_attr(out, v);
 			html(out, "\" id=\"");
 			html_attr(out, id);
 			html(out, given && !strcmp(given, v) ? "\" checked>" : "\">");
-			html(out, " <label for=\"");
+			html(out, "<label for=\"");
 			html_attr(out, id);
 			html(out, "\">");
 			html_txtf(out, "%d — %s", n, _(score_label(n)));
@@ -132,7 +132,7 @@ static void rate_form(struct request *req, struct response *res, const char *cod
 	}
 	html(out, "<p><label for=\"f-comment\">");
 	html_txt(out, _("Comment (optional)"));
-	html(out, "</label><br><textarea name=\"comment\" id=\"f-comment\" rows=\"4\" maxlength=\"2000\">");
+	html(out, "</label><textarea name=\"comment\" id=\"f-comment\" rows=\"4\" maxlength=\"2000\">");
 	html_txt(out, comment);
 	html(out, "</textarea></p>\n<p><button type=\"submit\">");
 	html_txt(out, _("Send the rating"));
