@@ -312,6 +312,21 @@ for (const backend of backends()) {
 			assert.equal(ok.body.result, 'paid');
 		});
 
+		test('a clerk may start an online payment for the applicant; only a clerk who sees it', async () => {
+			const d = await intake();
+			let r = await pay(dh, d.code, { method: 'online', provider: 'testpay' });
+			assert.equal(r.status, 201, JSON.stringify(r.body));
+			assert.equal(r.body.amount, d.fee_due);
+			assert.match(r.body.redirect_url, /\/thanh-toan\/thu-nghiem\//);
+			r = await pay(other, d.code, { method: 'online', provider: 'testpay' });
+			assert.equal(r.status, 404);
+			r = await pay(dh, d.code, { method: 'online', provider: 'vnpay' });
+			assert.equal(r.status, 400);
+			assert.equal(r.body.error.field, 'provider');
+			const p = await payments(d.code);
+			assert.deepEqual(p.payments.map((x) => [x.method, x.state, x.by]), [['online', 'pending', 'dh']]);
+		});
+
 		test('a failed payment is recorded as such and the fee can be paid again', async () => {
 			const d = await intake();
 			const { body: s } = await start(d.code);
