@@ -116,7 +116,7 @@ void payment_dossier_section(struct request *req, struct response *res, const ch
 		html(out, "</th><th scope=\"col\">");
 		html_txt(out, _("State"));
 		html(out, "</th><th scope=\"col\" class=\"num\">");
-		html_txt(out, _("Amount"));
+		html_txt(out, _("Amount paid"));
 		html(out, "</th></tr></thead>\n<tbody>\n");
 		json_array_foreach(json_object_get(p, "payments"), i, v) {
 			html(out, "<tr><td>");
@@ -303,7 +303,7 @@ static int page_return(struct request *req, struct response *res)
 	html(out, "</dt><dd>");
 	html_txt(out, order);
 	html(out, "</dd>\n<dt>");
-	html_txt(out, _("Amount"));
+	html_txt(out, _("Amount to pay"));
 	html(out, "</dt><dd>");
 	money(out, json_integer_value(json_object_get(o, "amount")));
 	html(out, "</dd>\n<dt>");

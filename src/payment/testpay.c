@@ -235,7 +235,7 @@ static int page_testpay(struct request *req, struct response *res)
 	html(out, "</dt><dd>");
 	html_txt(out, a.order);
 	html(out, "</dd>\n<dt>");
-	html_txt(out, _("Amount"));
+	html_txt(out, _("Amount to pay"));
 	html(out, "</dt><dd>");
 	catalog_format_vnd(&s, a.amount);
 	html_txt(out, s.buf);
