@@ -17,7 +17,9 @@
 #include "dossier/dossier.h"
 #include "dossier/slips.h"
 #include "org/org.h"
+#include "payment/payment.h"
 #include "plan/plan.h"
+#include "rating/rating.h"
 #include "version.h"
 
 static int healthz(struct request *req, struct response *res)
@@ -131,6 +133,11 @@ static const struct {
 	{ dossier_api_routes, &dossier_api_nroutes },
 	{ dossier_page_routes, &dossier_page_nroutes },
 	{ slips_api_routes, &slips_api_nroutes },
+	{ payment_api_routes, &payment_api_nroutes },
+	{ payment_page_routes, &payment_page_nroutes },
+	{ payment_testpay_routes, &payment_testpay_nroutes },
+	{ rating_api_routes, &rating_api_nroutes },
+	{ rating_page_routes, &rating_page_nroutes },
 	{ plan_api_routes, &plan_api_nroutes },
 	{ plan_page_routes, &plan_page_nroutes },
 };

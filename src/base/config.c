@@ -38,6 +38,12 @@ const struct config_key config_keys[] = {
 	  "form set of the slips and the tracking ledger (data/slip-forms.tsv): tt01-2018 (Circular 01/2018/TT-VPCP) or tt03-2025 (Circular 03/2025/TT-VPCP)" },
 	{ "public_url", "CCHC_PUBLIC_URL", "http://127.0.0.1:8080",
 	  "public base URL of the portal: receipts carry a QR code of <public_url>/tra-cuu?ma=CODE" },
+	{ "payment_testpay", "CCHC_PAYMENT_TESTPAY", "0",
+	  "1 to offer the built-in test payment provider (testpay), which takes no real money: for tests and demonstrations, never in production" },
+	{ "payment_testpay_secret", "CCHC_PAYMENT_TESTPAY_SECRET", "",
+	  "testpay's HMAC-SHA256 secret; empty: one is generated and kept in the database" },
+	{ "payment_callback_window", "CCHC_PAYMENT_CALLBACK_WINDOW", "300",
+	  "seconds a payment provider's callback timestamp may be off; older ones are refused as replays" },
 	{ "tls", "CCHC_TLS", "0",
 	  "1 when cchc is served over TLS (behind a proxy): cookies get Secure" },
 	{ 0, 0, 0, 0 }

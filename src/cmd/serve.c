@@ -11,6 +11,7 @@
 #include "dossier/dossier.h"
 #include "dossier/slips.h"
 #include "http/http.h"
+#include "payment/payment.h"
 
 static const char usage[] =
 	"usage: cchc serve [--config FILE] [--listen HOST:PORT] [--db URL] [--SETTING VALUE]...\n"
@@ -40,6 +41,7 @@ int cmd_serve(int argc, char **argv)
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
 	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit;
+	unsigned testpay, window;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -58,7 +60,9 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "shutdown_grace", &grace) ||
 		      setting_uint(&c, "access_log", &access_log) ||
 		      setting_uint(&c, "tls", &tls) ||
-		      setting_uint(&c, "track_rate_limit", &track_limit) ? 2 : 0;
+		      setting_uint(&c, "track_rate_limit", &track_limit) ||
+		      setting_uint(&c, "payment_testpay", &testpay) ||
+		      setting_uint(&c, "payment_callback_window", &window) ? 2 : 0;
 	if (!ret && slips_set_forms(config_get(&c, "slip_forms"), &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 2;
@@ -66,6 +70,8 @@ int cmd_serve(int argc, char **argv)
 	if (ret)
 		goto out;
 	slips_set_public_url(config_get(&c, "public_url"));
+	payment_configure(&(struct payment_settings){ config_get(&c, "public_url"), testpay != 0,
+		config_get(&c, "payment_testpay_secret"), (int)window });
 	ret = cmd_open_db(&c, &db);
 	if (ret)
 		goto out;

@@ -220,6 +220,10 @@ int dossier_due(const struct calendar *cal, int64_t receipt, double share,
 
 /* ---- counters ---------------------------------------------------------- */
 
+const char *const dossier_rating_factors[DOSSIER_RATING_FACTORS] = {
+	"access", "procedure", "officers", "result", "feedback",
+};
+
 void dossier_event_metrics(const char *action, json_t *data,
 			   void (*bump)(void *ctx, const char *metric), void *ctx)
 {
@@ -228,6 +232,8 @@ void dossier_event_metrics(const char *action, json_t *data,
 
 	if (!strcmp(action, "receive")) {
 		bump(ctx, "received");
+		if (json_integer_value(json_object_get(data, "fee_due")) > 0)
+			bump(ctx, "fee_required");
 		if (channel && !strcmp(channel, "online"))
 			bump(ctx, "received_online");
 		if (channel && !strcmp(channel, "postal"))
@@ -251,6 +257,27 @@ void dossier_event_metrics(const char *action, json_t *data,
 	} else if (!strcmp(action, "refuse") || !strcmp(action, "withdraw") ||
 		   !strcmp(action, "reject")) {
 		bump(ctx, action);
+	} else if (!strcmp(action, "pay")) {
+		/* The payment that settles the fee, when it is made online. */
+		if (json_is_true(json_object_get(data, "paid_online")))
+			bump(ctx, "paid_online");
+	} else if (!strcmp(action, "rate")) {
+		json_t *scores = json_object_get(data, "scores");
+
+		bump(ctx, "rated");
+		for (size_t i = 0; i < DOSSIER_RATING_FACTORS; i++) {
+			const char *f = dossier_rating_factors[i];
+			json_int_t n = json_integer_value(json_object_get(scores, f));
+			char m[32];
+
+			/* score_<f> grows by the score: one bump per point (1 to 5). */
+			snprintf(m, sizeof(m), "score_%s", f);
+			for (json_int_t k = 0; k < n && k < 5; k++)
+				bump(ctx, m);
+			snprintf(m, sizeof(m), "satisfied_%s", f);
+			if (n >= 4)
+				bump(ctx, m);
+		}
 	}
 }
 
@@ -314,6 +341,21 @@ static int event_add(struct db *db, const struct dossier_row *d,
 	dossier_day(at, c.day);
 	dossier_event_metrics(action, data, bump_live, &c);
 	return c.ret;
+}
+
+int dossier_note(struct db *db, int64_t dossier_id, const struct audit_actor *who,
+		 int64_t at, const char *action, const char *note, json_t *data)
+{
+	struct dossier_row d = DOSSIER_ROW_INIT;
+	char ref[24];
+	int ret;
+
+	snprintf(ref, sizeof(ref), "#%lld", (long long)dossier_id);
+	ret = dossier_row_load(db, ref, &d);
+	if (!ret)
+		ret = event_add(db, &d, who, at, action, d.state, d.state, note, data);
+	dossier_row_release(&d);
+	return ret;
 }
 
 /* ---- intake ------------------------------------------------------------- */
@@ -440,6 +482,17 @@ static int steps_create(struct db *db, const struct calendar *cal,
  * Receives a dossier: its code from the daily sequence of the receiving
  * agency, its legal deadline, its steps.  Inside the caller's transaction.
  */
+/* Someone else changed the dossier after it was read: 409 "stale". */
+static int stale(const struct dossier_row *d, struct err *e)
+{
+	char ref[24];
+
+	snprintf(ref, sizeof(ref), "#%lld", (long long)d->id);
+	err_set(e, E_CONFLICT, "version", "dossier %s was changed by someone else; reload it",
+		d->code ? d->code : ref);
+	return err_name(e, "stale");
+}
+
 static int receive(struct db *db, const struct calendar *cal, const struct procedure *p,
 		   const struct agency *receiving, struct dossier_row *d,
 		   const struct audit_actor *who, const char *from, int64_t now,
@@ -467,7 +520,7 @@ static int receive(struct db *db, const struct calendar *cal, const struct proce
 		 day + 5, day + 8, (long long)seq);
 	st = db_prepare(db, "UPDATE dossier SET code = ?, state = 'received', received_at = ?,"
 			" due_at = ?, promised_at = ?, calendar_version = ?, updated_at = ?,"
-			" version = version + 1 WHERE id = ?");
+			" version = version + 1 WHERE id = ? AND version = ?");
 	db_bind_text(st, 1, code);
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, due);
@@ -475,15 +528,19 @@ static int receive(struct db *db, const struct calendar *cal, const struct proce
 	db_bind_text(st, 5, calendar_version(cal));
 	db_bind_int(st, 6, now);
 	db_bind_int(st, 7, d->id);
+	db_bind_int(st, 8, d->version);
 	ret = db_run(st);
+	/* The optimistic lock (see dossier_act): someone else accepted it first. */
+	if (!ret && db_changes(db) != 1)
+		return stale(d, e);
 	if (!ret)
 		ret = steps_create(db, cal, p, receiving, d->id, now, now);
 	if (ret)
 		return ret;
 	free(d->code);
 	d->code = xstrdup(code);
-	data = json_pack("{s:s,s:s,s:I}", "channel", d->channel, "code", code,
-			 "due_at", (json_int_t)due);
+	data = json_pack("{s:s,s:s,s:I,s:I}", "channel", d->channel, "code", code,
+			 "due_at", (json_int_t)due, "fee_due", (json_int_t)dossier_fee_total(p));
 	ret = event_add(db, d, who, now, "receive", from, "received", NULL, data);
 	json_decref(data);
 	return ret;
@@ -567,6 +624,8 @@ static int intake_write(struct db *db, void *arg)
 		goto out;
 	data = json_pack("{s:s,s:s}", "channel", d.channel, "procedure", pp->code);
 	ret = event_add(db, &d, w->who, now, "submit", "", "submitted", NULL, data);
+	if (!ret)
+		ret = dossier_fees_record(db, &d, pp, in->fee_paid, by, now);
 	if (!ret && in->channel == CHANNEL_COUNTER)
 		ret = receive(db, w->cal, pp, ap, &d, w->who, "submitted", now, w->e);
 out:
@@ -636,8 +695,7 @@ int dossier_intake(struct db *db, const struct user *by, const struct audit_acto
 			      a.name, p.code);
 		goto out;
 	}
-	for (int i = 0; i < p.nfees; i++)
-		fee_due += p.fees[i].amount;
+	fee_due = dossier_fee_total(&p);
 	if (in->documents) {
 		size_t i;
 		json_t *v;
@@ -1027,7 +1085,7 @@ static int apply(struct db *db, const struct calendar *cal, const struct user *b
 		return ret;
 	st = db_prepare(db, "UPDATE dossier SET state = ?, assignee_id = ?,"
 			" handling_agency_id = ?, current_step = ?, updated_at = ?,"
-			" version = version + 1 WHERE id = ?");
+			" version = version + 1 WHERE id = ? AND version = ?");
 	db_bind_text(st, 1, a->to ? a->to : d->state);
 	if (assignee)
 		db_bind_int(st, 2, assignee);
@@ -1037,6 +1095,12 @@ static int apply(struct db *db, const struct calendar *cal, const struct user *b
 	db_bind_int(st, 4, d->current_step);
 	db_bind_int(st, 5, now);
 	db_bind_int(st, 6, d->id);
+	/*
+	 * The version read: on PostgreSQL a concurrent change that committed
+	 * after our read makes this match nothing (the update re-reads the
+	 * row), where "WHERE id = ?" alone would let both officers win.
+	 */
+	db_bind_int(st, 7, d->version);
 	return db_run(st);
 }
 
@@ -1111,9 +1175,7 @@ int dossier_act(struct db *db, const struct user *by, const struct audit_actor *
 	} else if (!ret) {
 		/* The lock: nobody changed it since it was read in this transaction. */
 		if (db_changes(db) != 1)
-			ret = err_set(e, E_CONFLICT, "version",
-				      "dossier %s was changed by someone else; reload it",
-				      d.code ? d.code : code);
+			ret = stale(&d, e);
 		else
 			ret = event_add(db, &d, who, now, a->name, from, a->to ? a->to : from,
 					note, data);

@@ -143,6 +143,31 @@ int dossier_counters_rebuild(struct db *db, bool fix, json_t **diffs, struct err
 int dossier_demo(struct db *db, int n, int from_day, int to_day, unsigned seed,
 		 struct err *e);
 
+/*
+ * Appends an event that leaves the state as it is (a payment "pay", a
+ * rating "rate") to the dossier's history and bumps its counters, inside
+ * the caller's transaction.  who is the actor; at the instant.
+ */
+int dossier_note(struct db *db, int64_t dossier_id, const struct audit_actor *who,
+		 int64_t at, const char *action, const char *note, json_t *data);
+
+/*
+ * The dossier's fee items as recorded at intake, a JSON array of
+ * {"name","amount","exempt"}.  0 or E_INTERNAL.
+ */
+int dossier_fees(struct db *db, int64_t dossier_id, json_t **out);
+
+/*
+ * The SIPAS satisfaction factors an applicant rates 1 to 5, in order:
+ * access (tiếp cận dịch vụ), procedure (thủ tục hành chính), officers
+ * (công chức giải quyết), result (kết quả), feedback (tiếp nhận, xử lý
+ * phản ánh kiến nghị).  Counter names use them: score_<f>, satisfied_<f>.
+ * The event "rate" carries {"scores":{f: n}}; "pay" carries
+ * {"paid_online": true} when an online payment settles the fee.
+ */
+#define DOSSIER_RATING_FACTORS 5
+extern const char *const dossier_rating_factors[DOSSIER_RATING_FACTORS];
+
 /* How many dossiers there are (0 on error). */
 int64_t dossier_count(struct db *db);
 

@@ -66,4 +66,16 @@ void dossier_day(int64_t t, char out[11]);
 int dossier_due(const struct calendar *cal, int64_t receipt, double share,
 		const char *unit, int64_t *due);
 
+struct procedure;
+/* The sum of a procedure's fees, VND. */
+int64_t dossier_fee_total(const struct procedure *p);
+/*
+ * Records the dossier's fee items at intake, and the fee taken at the
+ * counter then (fee_paid > 0) as a cash payment by `by`; in the intake's
+ * transaction.
+ */
+int dossier_fees_record(struct db *db, const struct dossier_row *d,
+			const struct procedure *p, int64_t fee_paid,
+			const struct user *by, int64_t now);
+
 #endif

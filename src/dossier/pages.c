@@ -27,6 +27,8 @@
 #include "http/http.h"
 #include "http/ratelimit.h"
 #include "org/org.h"
+#include "payment/payment.h"
+#include "rating/rating.h"
 
 #define COUNTER_URL "/mot-cua"
 #define DOSSIERS_URL "/ho-so"
@@ -1732,6 +1734,8 @@ static int dossier_view(struct request *req, struct response *res, const char *c
 	dossier_facts(out, d, &p);
 	dossier_steps(out, json_object_get(d, "steps"));
 	dossier_apologies(out, json_object_get(d, "apologies"));
+	if (json_is_string(json_object_get(d, "code")))
+		payment_dossier_section(req, res, jstr(d, "code"));
 	allowed = json_object_get(d, "allowed");
 	html(out, "<section class=\"actions\" aria-labelledby=\"actions-h\">\n<h2 id=\"actions-h\">");
 	html_txt(out, _("What you can do now"));
@@ -1977,8 +1981,11 @@ static int page_track(struct request *req, struct response *res)
 		html(out, "</p>\n");
 	}
 	form_error(out, &e, "", fields);
-	if (t)
+	if (t) {
 		track_result(out, t);
+		payment_track_section(req, res, t, check);
+		rating_track_section(req, res, t, check);
+	}
 	track_form(out, t ? NULL : nonempty(code), &e);
 	page_end(req, res);
 	json_decref(t);

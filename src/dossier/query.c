@@ -465,7 +465,9 @@ int dossier_track_write(struct db *db, const char *code, const char *check,
 		return E_INTERNAL;
 	st = db_prepare(db, "SELECT id, code, state, procedure_name, applicant_name,"
 			" applicant_phone, COALESCE(received_at, 0), COALESCE(promised_at, 0),"
-			" COALESCE(finished_at, 0) FROM dossier WHERE code = ?");
+			" COALESCE(finished_at, 0), fee_due, fee_paid, (SELECT COUNT(*)"
+			" FROM dossier_rating r WHERE r.dossier_id = dossier.id) FROM dossier"
+			" WHERE code = ?");
 	db_bind_text(st, 1, code && *code != '#' ? code : "");
 	ret = db_step(st);
 	phone = ret == DB_ROW ? db_col_text(st, 5) : "";
@@ -495,6 +497,9 @@ int dossier_track_write(struct db *db, const char *code, const char *check,
 		write_time(out, "promised_at", db_col_int(st, 7));
 		strbuf_addch(out, ',');
 		write_time(out, "finished_at", db_col_int(st, 8));
+		strbuf_addf(out, ",\"fee_due\":%lld,\"fee_paid\":%lld,\"rated\":%s",
+			    (long long)db_col_int(st, 9), (long long)db_col_int(st, 10),
+			    db_col_int(st, 11) ? "true" : "false");
 		ret = 0;
 	} else if (ret >= 0) {
 		ret = err_set(e, E_NOTFOUND, NULL,

@@ -194,6 +194,37 @@ const fixtures = {
 	'POST /lich/{year}': { params: { year: '2030' },
 		form: () => ({ notice: '1/TB-BNV', rows: '2030-01-01 | off | Tết Dương lịch' }) },
 	'GET /quan-tri/nhat-ky': {},
+	// Payments: a counter payment of 1 đồng on the scope's dossier (or 409
+	// when its fee is paid); the public routes on a code that does not
+	// exist, with the test provider off (as in production).
+	'POST /api/v1/dossiers/{code}/payments': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other') }),
+		json: () => ({ method: 'cash', amount: 1 }) },
+	'GET /api/v1/dossiers/{code}/payments': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other') }) },
+	'POST /api/v1/track/{code}/payments': { params: { code: '000.00.00.H47-260101-0001' },
+		notFound: true, json: () => ({ check: '0000', provider: 'testpay' }) },
+	'POST /api/v1/payments/callback/{provider}': { params: { provider: 'testpay' },
+		notFound: true, json: () => ({ order_id: 'T0' }) },
+	'POST /thu-phi/{code}': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other') }),
+		form: () => ({ method: 'cash', amount: '1' }) },
+	'POST /thanh-toan/{code}': { params: { code: '000.00.00.H47-260101-0001' },
+		notFound: true, form: () => ({ so: '0000', provider: 'testpay' }) },
+	'GET /thanh-toan/ket-qua': { notFound: true },
+	'GET /thanh-toan/thu-nghiem/{order}': { params: { order: 'T0' }, notFound: true },
+	'POST /thanh-toan/thu-nghiem/{order}': { params: { order: 'T0' }, notFound: true,
+		form: () => ({ action: 'pay' }) },
+	// Ratings: public, by code and phone digits.
+	'POST /api/v1/track/{code}/rating': { params: { code: '000.00.00.H47-260101-0001' },
+		notFound: true, json: () => ({ check: '0000', scores: { access: 5, procedure: 5,
+			officers: 5, result: 5, feedback: 5 } }) },
+	'GET /danh-gia/{code}': { params: { code: '000.00.00.H47-260101-0001' } },
+	'POST /danh-gia/{code}': { params: { code: '000.00.00.H47-260101-0001' },
+		notFound: true, form: () => ({ so: '0000' }) },
 };
 
 let srv, routes, boss;
