@@ -16,6 +16,7 @@
 #include "http/static.h"
 #include "dossier/dossier.h"
 #include "dossier/slips.h"
+#include "notify/notify.h"
 #include "org/org.h"
 #include "plan/plan.h"
 #include "version.h"
@@ -130,6 +131,8 @@ static const struct {
 	{ holiday_page_routes, &holiday_page_nroutes },
 	{ dossier_api_routes, &dossier_api_nroutes },
 	{ dossier_page_routes, &dossier_page_nroutes },
+	{ dossier_message_routes, &dossier_message_nroutes },
+	{ notify_api_routes, &notify_api_nroutes },
 	{ slips_api_routes, &slips_api_nroutes },
 	{ plan_api_routes, &plan_api_nroutes },
 	{ plan_page_routes, &plan_page_nroutes },

@@ -22,6 +22,7 @@ int cmd_demo(int argc, char **argv);
 int cmd_catalog(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
+int cmd_notify(int argc, char **argv);
 
 /*
  * Settings for a command: reads the environment, then the config file

@@ -1,4 +1,6 @@
 /* cchc serve: the web server. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,7 @@
 #include "dossier/dossier.h"
 #include "dossier/slips.h"
 #include "http/http.h"
+#include "notify/notify.h"
 
 static const char usage[] =
 	"usage: cchc serve [--config FILE] [--listen HOST:PORT] [--db URL] [--SETTING VALUE]...\n"
@@ -33,13 +36,31 @@ static int setting_uint(const struct config *c, const char *key, unsigned *out)
 	return 0;
 }
 
+/* The notification worker thread's arguments. */
+struct worker {
+	const char *db_url;
+	struct notify_config nc;
+	volatile bool stop;
+};
+
+static void *notify_thread(void *arg)
+{
+	struct worker *w = arg;
+
+	notify_worker(w->db_url, &w->nc, &w->stop);
+	return NULL;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct config c = CONFIG_INIT;
 	struct http_config hc;
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
-	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit;
+	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit, notify;
+	struct worker w = { 0 };
+	pthread_t worker;
+	bool worker_started = false;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -58,7 +79,12 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "shutdown_grace", &grace) ||
 		      setting_uint(&c, "access_log", &access_log) ||
 		      setting_uint(&c, "tls", &tls) ||
-		      setting_uint(&c, "track_rate_limit", &track_limit) ? 2 : 0;
+		      setting_uint(&c, "track_rate_limit", &track_limit) ||
+		      setting_uint(&c, "notify_worker", &notify) ? 2 : 0;
+	if (!ret && notify_configure(&c, &w.nc, &e)) {
+		fprintf(stderr, "error: %s\n", e.message);
+		ret = 2;
+	}
 	if (!ret && slips_set_forms(config_get(&c, "slip_forms"), &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 2;
@@ -89,9 +115,26 @@ int cmd_serve(int argc, char **argv)
 	dossier_set_track_limit((int)track_limit);
 	hc.routes = app_routes(&hc.nroutes);
 	app_init(&hc.hooks);
+	if (notify) {
+		sigset_t set;
+
+		/* Signals are the server's main thread's (http_serve waits for them). */
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+		w.db_url = hc.db_url;
+		worker_started = !pthread_create(&worker, NULL, notify_thread, &w);
+		if (!worker_started)
+			fprintf(stderr, "warning: cannot start the notification worker\n");
+	}
 	if (http_serve(&hc, &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 1;
+	}
+	if (worker_started) {
+		w.stop = true;
+		pthread_join(worker, NULL);
 	}
 out:
 	config_release(&c);

@@ -631,6 +631,8 @@ int dossier_intake(struct db *db, const struct user *by, const struct audit_acto
 	ret = event_add(db, &d, who, now, "submit", "", "submitted", NULL, data);
 	if (!ret && in->channel == CHANNEL_COUNTER)
 		ret = receive(db, cal, &p, &a, &d, who, "submitted", now, e);
+	if (!ret && in->channel == CHANNEL_COUNTER)
+		ret = dossier_notify(db, d.id, "receive", NULL, e);
 	if (!ret)
 		ret = db_commit(db);
 rollback:
@@ -1087,6 +1089,8 @@ int dossier_act(struct db *db, const struct user *by, const struct audit_actor *
 			ret = event_add(db, &d, who, now, a->name, from, a->to ? a->to : from,
 					note, data);
 	}
+	if (!ret)
+		ret = dossier_notify(db, d.id, a->name, args, e);
 	if (!ret)
 		ret = db_commit(db);
 rollback:

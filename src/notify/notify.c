@@ -47,7 +47,7 @@ void notify_render(struct strbuf *out, const char *t, const struct notify_var *v
 	}
 }
 
-static bool recipient_ok(enum notify_channel ch, const char *r)
+bool notify_recipient_ok(enum notify_channel ch, const char *r)
 {
 	size_t n = strlen(r);
 
@@ -80,7 +80,7 @@ int notify_enqueue(struct db *db, enum notify_channel ch, const char *recipient,
 	int64_t version = 0, now = clock_now();
 	int rc;
 
-	if (!recipient_ok(ch, recipient ? recipient : ""))
+	if (!notify_recipient_ok(ch, recipient ? recipient : ""))
 		return err_set(e, E_INVALID, "recipient", "the recipient of a message is malformed");
 	st = db_prepare(db, "SELECT version, subject, body FROM notify_template"
 			" WHERE key = ? AND channel = ? ORDER BY version DESC LIMIT 1");

@@ -1,0 +1,862 @@
+/*
+ * Delivery of the outbox: claim due messages under a lease in one short
+ * transaction, send them outside it (Kannel's HTTP sendsms, SMTP, webhook
+ * POST, all through libcurl), then record each outcome.
+ *
+ * A message is claimed by one worker only: on PostgreSQL the claim skips
+ * rows another worker has locked (FOR UPDATE SKIP LOCKED), on SQLite the
+ * single writer serialises claims.  A worker that dies holding a lease
+ * loses it when the lease expires, and the message is claimed again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "base/clock.h"
+#include "base/config.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/strbuf.h"
+#include "base/text.h"
+#include "base/xmalloc.h"
+#include "db/db.h"
+#include "notify/notify.h"
+
+/* The receipt secret from the settings; "" : the one stored in the database. */
+static char configured_secret[256];
+
+/* ---- pure helpers ----------------------------------------------------- */
+
+/* GSM 03.38's basic alphabet beyond ASCII, and its extension table. */
+static const unsigned gsm_basic[] = {
+	0xa3, 0xa5, 0xe8, 0xe9, 0xf9, 0xec, 0xf2, 0xc7, 0xd8, 0xf8, 0xc5, 0xe5,
+	0x394, 0x3a6, 0x393, 0x39b, 0x3a9, 0x3a0, 0x3a8, 0x3a3, 0x398, 0x39e,
+	0xc6, 0xe6, 0xdf, 0xc9, 0xa4, 0xa1, 0xc4, 0xd6, 0xd1, 0xdc, 0xa7, 0xbf,
+	0xe4, 0xf6, 0xf1, 0xfc, 0xe0,
+};
+
+/* Septets of cp in GSM-7, or 0 if it has none. */
+static int gsm_septets(unsigned cp)
+{
+	if (cp == '\n' || cp == '\r')
+		return 1;
+	if (cp == '^' || cp == '{' || cp == '}' || cp == '\\' || cp == '[' ||
+	    cp == '~' || cp == ']' || cp == '|' || cp == 0x20ac || cp == '\f')
+		return 2;
+	if (cp >= 0x20 && cp < 0x7f)
+		return cp == '`' ? 0 : 1;
+	for (size_t i = 0; i < sizeof(gsm_basic) / sizeof(gsm_basic[0]); i++)
+		if (gsm_basic[i] == cp)
+			return 1;
+	return 0;
+}
+
+int notify_sms_parts(const char *text, enum notify_encoding *enc)
+{
+	size_t n = strlen(text), septets = 0, units = 0;
+	bool gsm = true;
+
+	while (n) {
+		unsigned cp = 0xfffd;
+		size_t len = text_utf8_decode(text, n, &cp);
+		int s;
+
+		if (!len)
+			len = 1;
+		s = gsm_septets(cp);
+		if (!s)
+			gsm = false;
+		septets += (size_t)s;
+		units += cp > 0xffff ? 2 : 1;
+		text += len;
+		n -= len;
+	}
+	*enc = gsm ? NOTIFY_GSM7 : NOTIFY_UCS2;
+	if (gsm)
+		return septets <= 160 ? 1 : (int)((septets + 152) / 153);
+	return units <= 70 ? 1 : (int)((units + 66) / 67);
+}
+
+const char *notify_encoding_name(enum notify_encoding enc)
+{
+	return enc == NOTIFY_GSM7 ? "gsm7" : "ucs2";
+}
+
+int64_t notify_backoff(int64_t base, int64_t attempts)
+{
+	int64_t d = base > 0 ? base : 0;
+
+	for (int64_t i = 1; i < attempts && d < 86400; i++)
+		d *= 2;
+	return d < 86400 ? d : 86400;
+}
+
+void notify_mask(struct strbuf *out, const char *r)
+{
+	size_t n = strlen(r);
+	const char *at = strchr(r, '@');
+
+	if (!strncmp(r, "http://", 7) || !strncmp(r, "https://", 8)) {
+		const char *host = strstr(r, "//") + 2;
+		size_t hl = strcspn(host, "/?#");
+
+		strbuf_add(out, r, (size_t)(host - r) + hl);
+		if (host[hl])
+			strbuf_addstr(out, "/…");
+	} else if (at) {
+		if (at > r)
+			strbuf_addch(out, r[0]);
+		strbuf_addstr(out, "***");
+		strbuf_addstr(out, at);
+	} else if (n > 6) {
+		strbuf_add(out, r, 4);
+		strbuf_addstr(out, "***");
+		strbuf_addstr(out, r + n - 3);
+	} else {
+		strbuf_addstr(out, "***");
+	}
+}
+
+void notify_mime_header(struct strbuf *out, const char *v)
+{
+	size_t n = strlen(v), i = 0;
+	bool ascii = true;
+
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)v[k] >= 0x80 || v[k] == '\r' || v[k] == '\n')
+			ascii = false;
+	if (ascii) {
+		strbuf_addstr(out, v);
+		return;
+	}
+	/* Encoded words of at most 45 bytes of text (60 of base64), whole characters. */
+	while (i < n) {
+		size_t take = 0;
+		char b64[128];
+
+		while (i + take < n) {
+			unsigned cp;
+			size_t len = text_utf8_decode(v + i + take, n - i - take, &cp);
+
+			if (!len)
+				len = 1;
+			if (take + len > 45)
+				break;
+			take += len;
+		}
+		sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)v + i, take,
+				  sodium_base64_VARIANT_ORIGINAL);
+		strbuf_addf(out, "%s=?UTF-8?B?%s?=", i ? "\r\n " : "", b64);
+		i += take;
+	}
+}
+
+/* ---- settings and secret ---------------------------------------------- */
+
+static int setting_int(const struct config *c, const char *key, int64_t min, int64_t *out,
+		       struct err *e)
+{
+	int ret = config_get_int(c, key, out, e);
+
+	if (!ret && *out < min)
+		ret = err_set(e, E_INVALID, key, "setting '%s' must be at least %lld", key,
+			      (long long)min);
+	return ret;
+}
+
+int notify_configure(const struct config *c, struct notify_config *nc, struct err *e)
+{
+	int64_t ascii = 0;
+	int ret;
+
+	memset(nc, 0, sizeof(*nc));
+	nc->sms_url = config_get(c, "sms_url");
+	nc->sms_user = config_get(c, "sms_user");
+	nc->sms_password = config_get(c, "sms_password");
+	nc->sms_from = config_get(c, "sms_from");
+	nc->smtp_url = config_get(c, "smtp_url");
+	nc->smtp_from = config_get(c, "smtp_from");
+	nc->public_url = config_get(c, "public_url");
+	nc->plan_webhook = config_get(c, "plan_reminder_webhook");
+	ret = setting_int(c, "sms_ascii", 0, &ascii, e);
+	if (!ret)
+		ret = setting_int(c, "notify_backoff", 0, &nc->backoff, e);
+	if (!ret)
+		ret = setting_int(c, "notify_max_attempts", 1, &nc->max_attempts, e);
+	if (!ret)
+		ret = setting_int(c, "notify_lease", 5, &nc->lease, e);
+	if (!ret)
+		ret = setting_int(c, "notify_interval", 1, &nc->interval, e);
+	if (!ret)
+		ret = setting_int(c, "notify_timeout", 1, &nc->timeout, e);
+	if (ret)
+		return ret;
+	nc->sms_ascii = ascii != 0;
+	if (strlen(config_get(c, "notify_secret")) >= sizeof(configured_secret))
+		return err_set(e, E_INVALID, "notify_secret", "setting 'notify_secret' is too long");
+	snprintf(configured_secret, sizeof(configured_secret), "%s",
+		 config_get(c, "notify_secret"));
+	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT))
+		return err_set(e, E_INTERNAL, NULL, "cannot initialise the crypto or HTTP library");
+	return 0;
+}
+
+/* The key receipts are signed with: the setting, or the database's own. */
+static int secret_key(struct db *db, unsigned char key[crypto_auth_hmacsha256_KEYBYTES])
+{
+	char *stored = NULL;
+	struct db_stmt *st;
+	int ret;
+
+	if (configured_secret[0]) {
+		crypto_generichash(key, crypto_auth_hmacsha256_KEYBYTES,
+				   (const unsigned char *)configured_secret,
+				   strlen(configured_secret), NULL, 0);
+		return 0;
+	}
+	st = db_prepare(db, "SELECT value FROM notify_key WHERE name = 'dlr'");
+	ret = db_one_text(st, &stored);
+	if (ret == E_NOTFOUND) {
+		unsigned char raw[32];
+		char hex[65];
+
+		randombytes_buf(raw, sizeof(raw));
+		sodium_bin2hex(hex, sizeof(hex), raw, sizeof(raw));
+		st = db_prepare(db, "INSERT INTO notify_key (name, value) VALUES ('dlr', ?)"
+				" ON CONFLICT (name) DO NOTHING");
+		db_bind_text(st, 1, hex);
+		ret = db_run(st);
+		if (!ret) {
+			st = db_prepare(db, "SELECT value FROM notify_key WHERE name = 'dlr'");
+			ret = db_one_text(st, &stored);
+		}
+	}
+	if (ret)
+		return error("notify: cannot read the receipt secret");
+	crypto_generichash(key, crypto_auth_hmacsha256_KEYBYTES, (const unsigned char *)stored,
+			   strlen(stored), NULL, 0);
+	free(stored);
+	return 0;
+}
+
+static void sign(const unsigned char *key, int64_t id, unsigned char mac[crypto_auth_hmacsha256_BYTES])
+{
+	char msg[40];
+
+	snprintf(msg, sizeof(msg), "dlr:%lld", (long long)id);
+	crypto_auth_hmacsha256(mac, (const unsigned char *)msg, strlen(msg), key);
+}
+
+int notify_token(struct db *db, int64_t id, char out[65])
+{
+	unsigned char key[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
+	int ret = secret_key(db, key);
+
+	if (ret)
+		return ret;
+	sign(key, id, mac);
+	sodium_bin2hex(out, 65, mac, sizeof(mac));
+	return 0;
+}
+
+int notify_receipt(struct db *db, int64_t id, const char *token, int status,
+		   struct err *e)
+{
+	unsigned char key[crypto_auth_hmacsha256_KEYBYTES], mac[crypto_auth_hmacsha256_BYTES];
+	unsigned char given[crypto_auth_hmacsha256_BYTES];
+	size_t glen = 0;
+	struct db_stmt *st;
+	int64_t now = clock_now();
+	int ret;
+
+	if (!token || sodium_hex2bin(given, sizeof(given), token, strlen(token), NULL, &glen,
+				     NULL) || glen != sizeof(given))
+		return err_set(e, E_DENIED, "token", "the receipt's signature is not valid");
+	ret = secret_key(db, key);
+	if (ret)
+		return ret;
+	sign(key, id, mac);
+	if (sodium_memcmp(mac, given, sizeof(mac)))
+		return err_set(e, E_DENIED, "token", "the receipt's signature is not valid");
+	if (status == 1) {
+		st = db_prepare(db, "UPDATE notify_message SET state = 'delivered',"
+				" delivered_at = ?, updated_at = ? WHERE id = ? AND state = 'sending'");
+		db_bind_int(st, 1, now);
+		db_bind_int(st, 2, now);
+		db_bind_int(st, 3, id);
+		return db_run(st);
+	}
+	if (status == 2 || status == 16) {
+		st = db_prepare(db, "UPDATE notify_message SET state = 'failed', last_error = ?,"
+				" updated_at = ? WHERE id = ? AND state = 'sending'");
+		db_bind_text(st, 1, status == 2 ? "not delivered to the phone"
+			     : "rejected by the SMS centre");
+		db_bind_int(st, 2, now);
+		db_bind_int(st, 3, id);
+		return db_run(st);
+	}
+	return 0;
+}
+
+/* ---- gateways --------------------------------------------------------- */
+
+enum outcome { SENT, ACCEPTED, TEMPORARY, PERMANENT };
+
+struct message {
+	int64_t id;
+	char *channel, *recipient, *template_key, *subject, *body;
+	int64_t attempts, dossier_id;
+	/* the outcome */
+	enum outcome outcome;
+	char *ref;
+	struct strbuf error;
+	int parts;
+	enum notify_encoding enc;
+};
+
+static void message_release(struct message *m)
+{
+	free(m->channel);
+	free(m->recipient);
+	free(m->template_key);
+	free(m->subject);
+	free(m->body);
+	free(m->ref);
+	strbuf_release(&m->error);
+}
+
+static size_t collect(char *p, size_t size, size_t n, void *ctx)
+{
+	struct strbuf *sb = ctx;
+
+	if (sb->len < 4096)
+		strbuf_add(sb, p, size * n);
+	return size * n;
+}
+
+/* Classifies an HTTP call: 2xx sent, 4xx permanent (but 408, 429), else temporary. */
+static void http_outcome(struct message *m, CURLcode rc, long status, const struct strbuf *body)
+{
+	if (rc != CURLE_OK) {
+		m->outcome = TEMPORARY;
+		strbuf_addf(&m->error, "%s", curl_easy_strerror(rc));
+	} else if (status >= 200 && status < 300) {
+		m->outcome = SENT;
+	} else {
+		m->outcome = status >= 400 && status < 500 && status != 408 && status != 429
+			? PERMANENT : TEMPORARY;
+		strbuf_addf(&m->error, "HTTP %ld: %.200s", status, body->buf);
+		while (m->error.len && strchr("\r\n ", m->error.buf[m->error.len - 1]))
+			strbuf_setlen(&m->error, m->error.len - 1);
+	}
+}
+
+static void add_param(struct strbuf *q, CURL *c, const char *name, const char *value)
+{
+	char *v = curl_easy_escape(c, value, 0);
+
+	strbuf_addf(q, "%s%s=%s", q->len ? "&" : "", name, v ? v : "");
+	curl_free(v);
+}
+
+static void send_sms(struct db *db, const struct notify_config *nc, struct message *m)
+{
+	struct strbuf text = STRBUF_INIT, url = STRBUF_INIT, q = STRBUF_INIT;
+	struct strbuf dlr = STRBUF_INIT, resp = STRBUF_INIT;
+	CURL *c = curl_easy_init();
+	char token[65], n[32];
+	long status = 0;
+	CURLcode rc;
+
+	if (nc->sms_ascii)
+		text_unaccent(&text, m->body);
+	else
+		strbuf_addstr(&text, m->body);
+	m->parts = notify_sms_parts(text.buf, &m->enc);
+	if (!c || notify_token(db, m->id, token)) {
+		m->outcome = TEMPORARY;
+		strbuf_addstr(&m->error, "cannot prepare the request");
+		goto out;
+	}
+	strbuf_addf(&dlr, "%s/api/v1/notify/dlr?id=%lld&token=%s&status=%%d", nc->public_url,
+		    (long long)m->id, token);
+	add_param(&q, c, "username", nc->sms_user);
+	add_param(&q, c, "password", nc->sms_password);
+	if (*nc->sms_from)
+		add_param(&q, c, "from", nc->sms_from);
+	add_param(&q, c, "to", m->recipient);
+	add_param(&q, c, "text", text.buf);
+	add_param(&q, c, "charset", "UTF-8");
+	add_param(&q, c, "coding", m->enc == NOTIFY_GSM7 ? "0" : "2");
+	add_param(&q, c, "dlr-mask", "31");
+	add_param(&q, c, "dlr-url", dlr.buf);
+	snprintf(n, sizeof(n), "%d", m->parts > 1 ? m->parts : 1);
+	add_param(&q, c, "max-messages", n);
+	strbuf_addf(&url, "%s%c%s", nc->sms_url, strchr(nc->sms_url, '?') ? '&' : '?', q.buf);
+	curl_easy_setopt(c, CURLOPT_URL, url.buf);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)nc->timeout);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	http_outcome(m, rc, status, &resp);
+	if (m->outcome == SENT) {
+		/* Kannel took it; the receipt says whether it reached the phone. */
+		m->outcome = ACCEPTED;
+		while (resp.len && strchr("\r\n ", resp.buf[resp.len - 1]))
+			strbuf_setlen(&resp, resp.len - 1);
+		m->ref = xstrndup(resp.buf, resp.len < 200 ? resp.len : 200);
+	}
+out:
+	if (c)
+		curl_easy_cleanup(c);
+	strbuf_release(&text);
+	strbuf_release(&url);
+	strbuf_release(&q);
+	strbuf_release(&dlr);
+	strbuf_release(&resp);
+}
+
+struct upload {
+	const char *p;
+	size_t left;
+};
+
+static size_t upload_read(char *buf, size_t size, size_t n, void *ctx)
+{
+	struct upload *u = ctx;
+	size_t k = size * n < u->left ? size * n : u->left;
+
+	memcpy(buf, u->p, k);
+	u->p += k;
+	u->left -= k;
+	return k;
+}
+
+/* The message as RFC 5322 text: UTF-8 subject in encoded words, base64 body. */
+static void email_text(const struct notify_config *nc, const struct message *m,
+		       struct strbuf *out)
+{
+	time_t now = (time_t)clock_now();
+	struct tm tm;
+	char date[64], host[128] = "localhost";
+	size_t blen = strlen(m->body);
+	size_t b64len = sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_ORIGINAL);
+	char *b64 = xmalloc(b64len);
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	gethostname(host, sizeof(host) - 1);
+	strbuf_addf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: ", date, nc->smtp_from,
+		    m->recipient);
+	notify_mime_header(out, m->subject);
+	strbuf_addf(out, "\r\nMessage-ID: <cchc.%lld.%lld@%s>\r\nMIME-Version: 1.0\r\n"
+		    "Content-Type: text/plain; charset=UTF-8\r\n"
+		    "Content-Transfer-Encoding: base64\r\n\r\n", (long long)m->id,
+		    (long long)now, host);
+	sodium_bin2base64(b64, b64len, (const unsigned char *)m->body, blen,
+			  sodium_base64_VARIANT_ORIGINAL);
+	for (size_t i = 0, n = strlen(b64); i < n; i += 76) {
+		strbuf_add(out, b64 + i, n - i < 76 ? n - i : 76);
+		strbuf_addstr(out, "\r\n");
+	}
+	free(b64);
+}
+
+static void send_email(const struct notify_config *nc, struct message *m)
+{
+	struct strbuf text = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
+	struct curl_slist *rcpt = NULL;
+	struct upload u;
+	CURL *c = curl_easy_init();
+	long status = 0;
+	CURLcode rc;
+
+	if (!c) {
+		m->outcome = TEMPORARY;
+		strbuf_addstr(&m->error, "cannot prepare the request");
+		return;
+	}
+	email_text(nc, m, &text);
+	strbuf_addf(&from, "<%s>", nc->smtp_from);
+	strbuf_addf(&to, "<%s>", m->recipient);
+	rcpt = curl_slist_append(rcpt, to.buf);
+	u.p = text.buf;
+	u.left = text.len;
+	curl_easy_setopt(c, CURLOPT_URL, nc->smtp_url);
+	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.buf);
+	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, upload_read);
+	curl_easy_setopt(c, CURLOPT_READDATA, &u);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)nc->timeout);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	rc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (rc == CURLE_OK) {
+		m->outcome = SENT;
+	} else {
+		/* SMTP 5xx is permanent, 4xx and no answer are temporary. */
+		m->outcome = status >= 500 && status < 600 ? PERMANENT : TEMPORARY;
+		strbuf_addf(&m->error, "%s", curl_easy_strerror(rc));
+		if (status)
+			strbuf_addf(&m->error, " (SMTP %ld)", status);
+	}
+	curl_slist_free_all(rcpt);
+	curl_easy_cleanup(c);
+	strbuf_release(&text);
+	strbuf_release(&from);
+	strbuf_release(&to);
+}
+
+static void send_webhook(const struct notify_config *nc, struct message *m)
+{
+	json_t *j = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)m->id, "template",
+			      m->template_key, "subject", m->subject, "text", m->body);
+	char *payload;
+	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+	struct strbuf resp = STRBUF_INIT;
+	CURL *c = curl_easy_init();
+	long status = 0;
+	CURLcode rc = CURLE_FAILED_INIT;
+
+	if (m->dossier_id)
+		json_object_set_new(j, "dossier_id", json_integer(m->dossier_id));
+	payload = json_dumps(j, JSON_COMPACT);
+	if (c) {
+		curl_easy_setopt(c, CURLOPT_URL, m->recipient);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)nc->timeout);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		rc = curl_easy_perform(c);
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		curl_easy_cleanup(c);
+	}
+	http_outcome(m, rc, status, &resp);
+	curl_slist_free_all(h);
+	strbuf_release(&resp);
+	free(payload);
+	json_decref(j);
+}
+
+/* ---- the claim and the record ---------------------------------------- */
+
+#define CLAIM_BATCH 20
+
+/* Claims up to CLAIM_BATCH due messages for owner; fills ms, sets *n. */
+static int claim(struct db *db, const struct notify_config *nc, const char *owner,
+		 struct message *ms, int *n)
+{
+	static const char sql_sqlite[] =
+		"UPDATE notify_message SET state = 'sending', lease_owner = ?,"
+		" lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id IN"
+		" (SELECT id FROM notify_message WHERE ((state IN ('created', 'temp_failed')"
+		" AND next_at <= ?) OR (state = 'sending' AND lease_until < ?))"
+		" AND ((channel = 'sms' AND CAST(? AS BIGINT) = 1) OR (channel = 'email'"
+		" AND CAST(? AS BIGINT) = 1) OR channel = 'webhook')"
+		" ORDER BY next_at, id LIMIT 20)"
+		" RETURNING id, channel, recipient, template_key, subject, body, attempts,"
+		" dossier_id";
+	static const char sql_pg[] =
+		"UPDATE notify_message SET state = 'sending', lease_owner = ?,"
+		" lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id IN"
+		" (SELECT id FROM notify_message WHERE ((state IN ('created', 'temp_failed')"
+		" AND next_at <= ?) OR (state = 'sending' AND lease_until < ?))"
+		" AND ((channel = 'sms' AND CAST(? AS BIGINT) = 1) OR (channel = 'email'"
+		" AND CAST(? AS BIGINT) = 1) OR channel = 'webhook')"
+		" ORDER BY next_at, id LIMIT 20 FOR UPDATE SKIP LOCKED)"
+		" RETURNING id, channel, recipient, template_key, subject, body, attempts,"
+		" dossier_id";
+	int64_t now = clock_now();
+	struct db_stmt *st;
+	int ret, rc;
+
+	*n = 0;
+	ret = db_begin(db);
+	if (ret)
+		return ret;
+	st = db_prepare(db, db_kind(db) == DB_POSTGRESQL ? sql_pg : sql_sqlite);
+	db_bind_text(st, 1, owner);
+	db_bind_int(st, 2, now + nc->lease);
+	db_bind_int(st, 3, now);
+	db_bind_int(st, 4, now);
+	db_bind_int(st, 5, now);
+	db_bind_int(st, 6, *nc->sms_url ? 1 : 0);
+	db_bind_int(st, 7, *nc->smtp_url ? 1 : 0);
+	while ((rc = db_step(st)) == DB_ROW && *n < CLAIM_BATCH) {
+		struct message *m = &ms[(*n)++];
+
+		memset(m, 0, sizeof(*m));
+		strbuf_init(&m->error, 0);
+		m->id = db_col_int(st, 0);
+		m->channel = xstrdup(db_col_text(st, 1));
+		m->recipient = xstrdup(db_col_text(st, 2));
+		m->template_key = xstrdup(db_col_text(st, 3));
+		m->subject = xstrdup(db_col_text(st, 4));
+		m->body = xstrdup(db_col_text(st, 5));
+		m->attempts = db_col_int(st, 6);
+		m->dossier_id = db_col_null(st, 7) ? 0 : db_col_int(st, 7);
+	}
+	db_reset(st);
+	if (rc < 0) {
+		db_rollback(db);
+		for (int i = 0; i < *n; i++)
+			message_release(&ms[i]);
+		*n = 0;
+		return rc;
+	}
+	ret = db_commit(db);
+	if (ret) {
+		for (int i = 0; i < *n; i++)
+			message_release(&ms[i]);
+		*n = 0;
+	}
+	return ret;
+}
+
+/* Writes the outcome of a send, if owner still holds the message. */
+static int record(struct db *db, const struct notify_config *nc, const char *owner,
+		  const struct message *m)
+{
+	int64_t now = clock_now();
+	const char *state;
+	struct db_stmt *st;
+
+	if (m->outcome == ACCEPTED) {
+		/* Still "sending" until the receipt; the lease ends, the reference stays. */
+		st = db_prepare(db, "UPDATE notify_message SET lease_owner = NULL,"
+				" lease_until = NULL, gateway_ref = ?, segments = ?, encoding = ?,"
+				" last_error = '', updated_at = ? WHERE id = ? AND lease_owner = ?");
+		db_bind_text(st, 1, m->ref ? m->ref : "");
+		db_bind_int(st, 2, m->parts);
+		db_bind_text(st, 3, notify_encoding_name(m->enc));
+		db_bind_int(st, 4, now);
+		db_bind_int(st, 5, m->id);
+		db_bind_text(st, 6, owner);
+		return db_run(st);
+	}
+	if (m->outcome == SENT)
+		state = "delivered";
+	else if (m->outcome == PERMANENT)
+		state = "failed";
+	else
+		state = m->attempts >= nc->max_attempts ? "tech_failed" : "temp_failed";
+	st = db_prepare(db, "UPDATE notify_message SET state = ?, next_at = ?, segments = ?,"
+			" encoding = ?, last_error = ?, lease_owner = NULL, lease_until = NULL,"
+			" updated_at = ?, delivered_at = COALESCE(?, delivered_at)"
+			" WHERE id = ? AND lease_owner = ? AND state = 'sending'");
+	db_bind_text(st, 1, state);
+	db_bind_int(st, 2, now + notify_backoff(nc->backoff, m->attempts));
+	db_bind_int(st, 3, m->parts);
+	db_bind_text(st, 4, m->parts ? notify_encoding_name(m->enc) : "");
+	db_bind_text(st, 5, m->error.buf);
+	db_bind_int(st, 6, now);
+	if (m->outcome == SENT)
+		db_bind_int(st, 7, now);
+	else
+		db_bind_null(st, 7);
+	db_bind_int(st, 8, m->id);
+	db_bind_text(st, 9, owner);
+	return db_run(st);
+}
+
+/* ---- plan reminders --------------------------------------------------- */
+
+/* "YYYY-MM-DD" → "DD/MM/YYYY"; other text unchanged. */
+static void vn_date(const char *iso, char out[16])
+{
+	if (strlen(iso) == 10 && iso[4] == '-' && iso[7] == '-')
+		snprintf(out, 16, "%.2s/%.2s/%.4s", iso + 8, iso + 5, iso);
+	else
+		snprintf(out, 16, "%s", iso);
+}
+
+/*
+ * Turns queued plan reminders into webhook messages to nc->plan_webhook
+ * (agencies have no e-mail address on record); none configured: they wait.
+ */
+static int plan_reminders(struct db *db, const struct notify_config *nc, struct err *e)
+{
+	static const char sql_sqlite[] =
+		"SELECT r.id, a.name, r.message, r.due_on FROM plan_reminder r"
+		" JOIN agency a ON a.id = r.agency_id WHERE r.status = 'queued'"
+		" ORDER BY r.id LIMIT 100";
+	static const char sql_pg[] =
+		"SELECT r.id, a.name, r.message, r.due_on FROM plan_reminder r"
+		" JOIN agency a ON a.id = r.agency_id WHERE r.status = 'queued'"
+		" ORDER BY r.id LIMIT 100 FOR UPDATE OF r SKIP LOCKED";
+	struct rem {
+		int64_t id;
+		char *agency, *message, *due;
+	} *rs = NULL;
+	size_t n = 0, cap = 0;
+	struct db_stmt *st;
+	int ret, rc;
+
+	if (!*nc->plan_webhook)
+		return 0;
+	ret = db_begin(db);
+	if (ret)
+		return ret;
+	st = db_prepare(db, db_kind(db) == DB_POSTGRESQL ? sql_pg : sql_sqlite);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			rs = xrealloc(rs, cap * sizeof(*rs));
+		}
+		rs[n].id = db_col_int(st, 0);
+		rs[n].agency = xstrdup(db_col_text(st, 1));
+		rs[n].message = xstrdup(db_col_text(st, 2));
+		rs[n].due = xstrdup(db_col_text(st, 3));
+		n++;
+	}
+	db_reset(st);
+	ret = rc < 0 ? rc : 0;
+	for (size_t i = 0; i < n && !ret; i++) {
+		char due[16];
+		struct notify_var vars[] = {
+			{ "agency", rs[i].agency }, { "message", rs[i].message }, { "due", due },
+		};
+
+		vn_date(rs[i].due, due);
+		ret = notify_enqueue(db, NOTIFY_WEBHOOK, nc->plan_webhook, "plan.reminder", vars,
+				     3, 0, NULL, e);
+		if (!ret) {
+			st = db_prepare(db, "UPDATE plan_reminder SET status = 'sent', sent_at = ?"
+					" WHERE id = ? AND status = 'queued'");
+			db_bind_int(st, 1, clock_now());
+			db_bind_int(st, 2, rs[i].id);
+			ret = db_run(st);
+		}
+	}
+	if (!ret)
+		ret = db_commit(db);
+	else
+		db_rollback(db);
+	for (size_t i = 0; i < n; i++) {
+		free(rs[i].agency);
+		free(rs[i].message);
+		free(rs[i].due);
+	}
+	free(rs);
+	return ret;
+}
+
+/* ---- the loop --------------------------------------------------------- */
+
+void notify_owner(char *out, size_t size)
+{
+	char host[64] = "localhost";
+
+	gethostname(host, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	snprintf(out, size, "%s:%ld:%ld", host, (long)getpid(), (long)gettid());
+}
+
+int notify_deliver(struct db *db, const struct notify_config *nc, const char *owner,
+		   int *sent, struct err *e)
+{
+	struct message ms[CLAIM_BATCH];
+	int n, ret;
+
+	*sent = 0;
+	ret = plan_reminders(db, nc, e);
+	if (ret)
+		return ret;
+	for (;;) {
+		ret = claim(db, nc, owner, ms, &n);
+		if (ret || !n)
+			break;
+		for (int i = 0; i < n; i++) {
+			struct message *m = &ms[i];
+
+			if (!strcmp(m->channel, "sms"))
+				send_sms(db, nc, m);
+			else if (!strcmp(m->channel, "email"))
+				send_email(nc, m);
+			else
+				send_webhook(nc, m);
+			if (m->outcome == SENT || m->outcome == ACCEPTED)
+				(*sent)++;
+			else
+				log_warn("notify: message %lld by %s to %s: %s", (long long)m->id,
+					 m->channel, m->recipient, m->error.buf);
+			if (!ret)
+				ret = record(db, nc, owner, m);
+			message_release(m);
+		}
+		if (ret)
+			break;
+	}
+	return ret;
+}
+
+void notify_worker(const char *db_url, const struct notify_config *nc, volatile bool *stop)
+{
+	struct err e = ERR_INIT;
+	struct db *db = NULL;
+	char owner[128];
+
+	notify_owner(owner, sizeof(owner));
+	if (db_open(db_url, &db, &e)) {
+		log_msg(LOG_ERROR, "notify: worker cannot open the database: %s", e.message);
+		return;
+	}
+	log_info("notify: worker %s started", owner);
+	while (!*stop) {
+		int sent = 0;
+
+		err_clear(&e);
+		if (notify_deliver(db, nc, owner, &sent, &e))
+			log_msg(LOG_ERROR, "notify: delivery failed: %s", e.message);
+		for (int64_t t = 0; t < nc->interval * 10 && !*stop; t++)
+			usleep(100000);
+	}
+	db_close(db);
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+int notify_list_dossier(struct db *db, int64_t dossier_id, json_t **out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id, channel, recipient, template_key,"
+					" template_version, state, attempts, segments, encoding,"
+					" last_error, created_at, updated_at, delivered_at"
+					" FROM notify_message WHERE dossier_id = ? ORDER BY id");
+	json_t *a = json_array();
+	int rc;
+
+	db_bind_int(st, 1, dossier_id);
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct strbuf masked = STRBUF_INIT;
+
+		notify_mask(&masked, db_col_text(st, 2));
+		json_array_append_new(a, json_pack(
+			"{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:I,s:s,s:s,s:I,s:I,s:o}",
+			"id", (json_int_t)db_col_int(st, 0), "channel", db_col_text(st, 1),
+			"recipient", masked.buf, "template", db_col_text(st, 3),
+			"version", (json_int_t)db_col_int(st, 4), "state", db_col_text(st, 5),
+			"attempts", (json_int_t)db_col_int(st, 6),
+			"segments", (json_int_t)db_col_int(st, 7), "encoding", db_col_text(st, 8),
+			"last_error", db_col_text(st, 9), "created_at", (json_int_t)db_col_int(st, 10),
+			"updated_at", (json_int_t)db_col_int(st, 11), "delivered_at",
+			db_col_null(st, 12) ? json_null() : json_integer(db_col_int(st, 12))));
+		strbuf_release(&masked);
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
