@@ -1,0 +1,207 @@
+// Notifications through real gateways: Kannel with its fake SMS centre and
+// an SMTP server.  A dossier received at the counter sends the applicant an
+// SMS in Vietnamese (and an e-mail), the delivery receipt marks it
+// delivered, a forged receipt changes nothing, a dead gateway only delays
+// the SMS, and several senders on one database send each message once.
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { backends, startServer, run, bin } from '../lib/server.mjs';
+import { Client } from '../lib/client.mjs';
+import { startKannel, freePort } from '../lib/kannel.mjs';
+import { startSmtp } from '../lib/smtp.mjs';
+
+const PASSWORD = 'mat-khau-thong-bao-2021';
+const BIRTH = '1.001193';	// Đăng ký khai sinh, received at the commune
+const CODE_RE = /000\.\d\d\.\d\d\.H47-\d{6}-\d{4,}/;
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+
+function addUser(db, username, roles, agency) {
+	const r = run(['user', 'add', '--db', db, '--username', username, '--role', roles,
+		'--agency', agency, '--full-name', `Cán bộ ${username}`], { input: PASSWORD + '\n' });
+	assert.equal(r.status, 0, r.stderr);
+}
+
+// Runs SQL on the test database (sqlite3 or psql).
+function sql(db, query) {
+	const r = db.startsWith('sqlite:')
+		? spawnSync('sqlite3', [db.slice(7), query], { encoding: 'utf8' })
+		: spawnSync('psql', [db, '-qAtc', query], { encoding: 'utf8' });
+	assert.equal(r.status, 0, r.stderr);
+	return r.stdout.trim();
+}
+
+async function startWith(backend, kannel, smtp, extra = []) {
+	const port = await freePort();
+	const srv = await startServer({ backend, args: ['--listen', `127.0.0.1:${port}`,
+		'--public-url', `http://127.0.0.1:${port}`, ...kannel.cchcArgs, ...smtp.cchcArgs,
+		'--notify-interval', '1', '--notify-backoff', '1', ...extra] });
+	addUser(srv.db, 'dh', 'clerk,specialist,leader', 'xa-dai-hiep');
+	const c = new Client(srv.url);
+	await c.signIn('dh', PASSWORD);
+	return { srv, c, port };
+}
+
+async function intake(c, phone, email = '') {
+	const r = await c.request('POST', '/api/v1/dossiers', { json: { procedure: BIRTH,
+		applicant: { name: 'Nguyễn Thị Hoa', phone, email }, fee_paid: 0 } });
+	const d = await r.json();
+	assert.equal(r.status, 201, JSON.stringify(d));
+	return d;
+}
+
+async function messages(c, code) {
+	const r = await c.request('GET', `/api/v1/dossiers/${encodeURIComponent(code)}/messages`);
+	const body = await r.json();
+	assert.equal(r.status, 200, JSON.stringify(body));
+	return body.items;
+}
+
+async function until(what, fn, ms = 20000) {
+	const end = Date.now() + ms;
+	for (;;) {
+		const v = await fn();
+		if (v) return v;
+		if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+		await sleep(200);
+	}
+}
+
+for (const backend of backends()) {
+	describe(`notifications on ${backend}`, () => {
+		let kannel, smtp, srv, c;
+		before(async () => {
+			kannel = await startKannel();
+			smtp = await startSmtp();
+			({ srv, c } = await startWith(backend, kannel, smtp));
+		});
+		after(async () => {
+			await srv?.stop();
+			await kannel?.stop();
+			await smtp?.stop();
+		});
+
+		test('counter receipt: SMS in Vietnamese, receipt marks it delivered; e-mail too', async () => {
+			const d = await intake(c, '0905123456', 'hoa.nguyen@example.vn');
+			const sms = await kannel.waitFor('0905123456', new RegExp(
+				`^Hồ sơ (${CODE_RE.source}) đã được tiếp nhận, hẹn trả kết quả ngày ` +
+				'(\\d\\d/\\d\\d/\\d{4})\\. Tra cứu: (\\S+)$'));
+			assert.equal(sms.match[1], d.code);
+			assert.equal(sms.match[3], `${srv.url}/tra-cuu?ma=${d.code}`);
+			const mail = await smtp.waitFor('hoa.nguyen@example.vn', /Mã hồ sơ: (\S+)/);
+			assert.equal(mail.subject, `Hồ sơ ${d.code} đã được tiếp nhận`);
+			assert.equal(mail.match[1], d.code);
+			assert.match(mail.raw, /^Subject: =\?UTF-8\?B\?/m);
+			const list = await until('delivery', async () => {
+				const l = await messages(c, d.code);
+				return l.every((m) => m.state === 'delivered') && l;
+			});
+			const s = list.find((m) => m.channel === 'sms');
+			assert.equal(s.template, 'dossier.received');
+			assert.equal(s.recipient, '0905***456');
+			assert.equal(s.encoding, 'ucs2');
+			assert.equal(s.segments, sms.parts);
+			assert.equal(s.attempts, 1);
+			assert.ok(s.delivered_at);
+			assert.equal(list.find((m) => m.channel === 'email').recipient, 'h***@example.vn');
+			// The officer's page lists them.
+			const page = await (await c.request('GET', `/ho-so/${encodeURIComponent(d.code)}`)).text();
+			assert.match(page, /Tin nhắn gửi người nộp hồ sơ/);
+			assert.match(page, /0905\*\*\*456/);
+		});
+
+		test('lifecycle events tell the applicant', async () => {
+			const d = await intake(c, '0905765432');
+			await kannel.waitFor('0905765432', /đã được tiếp nhận/);
+			const act = async (action, args = {}) => {
+				const r = await c.request('POST', `/api/v1/dossiers/${encodeURIComponent(d.code)}/actions/${action}`, { json: args });
+				assert.equal(r.status, 200, await r.text());
+			};
+			await act('claim');
+			await act('request_supplement', { documents: ['Giấy chứng sinh'], reason: 'thiếu giấy chứng sinh' });
+			await kannel.waitFor('0905765432', new RegExp(`Hồ sơ ${d.code.replaceAll('.', '\\.')} cần bổ sung: thiếu giấy chứng sinh\\.`));
+			await act('resume');
+			await act('approve');
+			await act('mark_ready');
+			await kannel.waitFor('0905765432', /đã có kết quả/);
+			await act('return', { channel: 'counter' });
+			const back = await kannel.waitFor('0905765432', /đánh giá mức độ hài lòng: (\S+)$/);
+			assert.equal(back.match[1], `${srv.url}/danh-gia/${d.code}`);
+			const list = await messages(c, d.code);
+			assert.deepEqual(list.map((m) => m.template), ['dossier.received',
+				'dossier.supplement', 'dossier.result_ready', 'dossier.returned']);
+		});
+
+		test('a forged receipt changes nothing', async () => {
+			const d = await intake(c, '0905000999');
+			await kannel.waitFor('0905000999', /đã được tiếp nhận/);
+			const [m] = await until('delivery', async () => {
+				const l = await messages(c, d.code);
+				return l[0]?.state === 'delivered' && l;
+			});
+			// Put it back in "sending", as if its receipt had not come yet.
+			sql(srv.db, `UPDATE notify_message SET state = 'sending', delivered_at = NULL WHERE id = ${m.id}`);
+			for (const token of ['0'.repeat(64), 'ab', '', 'x'.repeat(64)]) {
+				const r = await fetch(`${srv.url}/api/v1/notify/dlr?id=${m.id}&token=${token}&status=2`);
+				assert.equal(r.status, 403, token);
+			}
+			const r = await fetch(`${srv.url}/api/v1/notify/dlr?id=abc&token=00&status=1`);
+			assert.equal(r.status, 400);
+			const [after] = await messages(c, d.code);
+			assert.equal(after.state, 'sending');
+		});
+
+		test('a dead gateway delays the SMS; it goes out when the gateway returns', async () => {
+			await kannel.kill();
+			const d = await intake(c, '0905111333');
+			const [m] = await until('a failed attempt', async () => {
+				const l = await messages(c, d.code);
+				return l[0]?.attempts >= 1 && l[0].state === 'temp_failed' && l;
+			});
+			assert.match(m.last_error, /connect/i);
+			assert.equal(kannel.count('0905111333'), 0);
+			await kannel.restart();
+			await kannel.waitFor('0905111333', new RegExp(d.code.replaceAll('.', '\\.')), 30000);
+			const done = await until('delivery', async () => {
+				const l = await messages(c, d.code);
+				return l[0].state === 'delivered' && l;
+			}, 30000);
+			assert.ok(done[0].attempts >= 2);
+			assert.equal(kannel.count('0905111333'), 1);
+		});
+
+		test('several senders on one database send each message once', async () => {
+			// A second server that does not send: the dossiers wait in its outbox.
+			const quiet = await startWith(backend, kannel, smtp, ['--notify-worker', '0']);
+			try {
+				const phones = [];
+				for (let i = 0; i < 12; i++) {
+					const phone = `09060000${String(i).padStart(2, '0')}`;
+					phones.push(phone);
+					await intake(quiet.c, phone);
+				}
+				const senders = [0, 1, 2].map(() => new Promise((ok) => {
+					const p = spawn(bin, ['notify', 'run', '--once', '--db', quiet.srv.db,
+						'--public-url', quiet.srv.url, ...kannel.cchcArgs],
+					{ stdio: ['ignore', 'pipe', 'pipe'] });
+					let out = '';
+					p.stdout.on('data', (x) => { out += x; });
+					p.stderr.on('data', (x) => { out += x; });
+					p.on('exit', (code) => ok({ code, out }));
+				}));
+				const results = await Promise.all(senders);
+				for (const r of results)
+					assert.equal(r.code, 0, r.out);
+				const total = results.reduce((n, r) => n + Number(/(\d+) sent/.exec(r.out)[1]), 0);
+				assert.equal(total, phones.length);
+				for (const phone of phones)
+					await kannel.waitFor(phone, /đã được tiếp nhận/);
+				await sleep(1000);
+				for (const phone of phones)
+					assert.equal(kannel.count(phone), 1, phone);
+			} finally {
+				await quiet.srv.stop();
+			}
+		});
+	});
+}
