@@ -684,7 +684,8 @@ static void vn_date(const char *iso, char out[16])
  * Turns queued plan reminders into webhook messages to nc->plan_webhook
  * (agencies have no e-mail address on record); none configured: they wait.
  */
-static int plan_reminders(struct db *db, const struct notify_config *nc, struct err *e)
+static int plan_reminders(struct db *db, const struct notify_config *nc, size_t *done,
+			  struct err *e)
 {
 	static const char sql_sqlite[] =
 		"SELECT r.id, a.name, r.message, r.due_on FROM plan_reminder r"
@@ -702,6 +703,7 @@ static int plan_reminders(struct db *db, const struct notify_config *nc, struct 
 	struct db_stmt *st;
 	int ret, rc;
 
+	*done = 0;
 	if (!*nc->plan_webhook)
 		return 0;
 	ret = db_begin(db);
@@ -742,6 +744,8 @@ static int plan_reminders(struct db *db, const struct notify_config *nc, struct 
 		ret = db_commit(db);
 	else
 		db_rollback(db);
+	if (!ret)
+		*done = n;
 	for (size_t i = 0; i < n; i++) {
 		free(rs[i].agency);
 		free(rs[i].message);
@@ -766,10 +770,13 @@ int notify_deliver(struct db *db, const struct notify_config *nc, const char *ow
 		   int *sent, struct err *e)
 {
 	struct message ms[CLAIM_BATCH];
+	size_t done;
 	int n, ret;
 
 	*sent = 0;
-	ret = plan_reminders(db, nc, e);
+	do
+		ret = plan_reminders(db, nc, &done, e);
+	while (!ret && done == 100);
 	if (ret)
 		return ret;
 	for (;;) {

@@ -6,6 +6,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { backends, startServer, run, bin } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
 import { startKannel, freePort } from '../lib/kannel.mjs';
@@ -55,6 +56,17 @@ async function messages(c, code) {
 	const body = await r.json();
 	assert.equal(r.status, 200, JSON.stringify(body));
 	return body.items;
+}
+
+// Runs `cchc ARGS…` without blocking this process (which may be serving the webhook).
+function runAsync(args) {
+	return new Promise((ok) => {
+		const p = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '', stderr = '';
+		p.stdout.on('data', (x) => { stdout += x; });
+		p.stderr.on('data', (x) => { stderr += x; });
+		p.on('exit', (status) => ok({ status, stdout, stderr }));
+	});
 }
 
 async function until(what, fn, ms = 20000) {
@@ -170,35 +182,69 @@ for (const backend of backends()) {
 			assert.equal(kannel.count('0905111333'), 1);
 		});
 
+		test('plan reminders go to the webhook once; without one they wait', async () => {
+			const r = run(['plan', 'remind', '--db', srv.db, '--as-of', '2021-06-20']);
+			assert.equal(r.status, 0, r.stderr);
+			const queued = Number(sql(srv.db, "SELECT COUNT(*) FROM plan_reminder WHERE status = 'queued'"));
+			assert.ok(queued > 0);
+			let once = run(['notify', 'run', '--once', '--db', srv.db]);
+			assert.equal(once.status, 0, once.stderr);
+			assert.equal(Number(sql(srv.db, "SELECT COUNT(*) FROM plan_reminder WHERE status = 'queued'")), queued);
+			const posts = [];
+			const hook = createServer((req, res) => {
+				let body = '';
+				req.on('data', (x) => { body += x; });
+				req.on('end', () => { posts.push(JSON.parse(body)); res.writeHead(204).end(); });
+			});
+			await new Promise((ok) => hook.listen(0, '127.0.0.1', ok));
+			try {
+				const url = `http://127.0.0.1:${hook.address().port}/hook`;
+				once = await runAsync(['notify', 'run', '--once', '--db', srv.db,
+					'--plan-reminder-webhook', url]);
+				assert.equal(once.status, 0, once.stderr);
+				await until('every reminder posted', () => posts.length >= queued);
+				await sleep(500);
+				assert.equal(posts.length, queued);
+				assert.equal(sql(srv.db, "SELECT COUNT(*) FROM plan_reminder WHERE status <> 'sent'"), '0');
+				for (const p of posts) {
+					assert.equal(p.template, 'plan.reminder');
+					assert.match(p.subject, /^Nhắc việc cải cách hành chính: /);
+					assert.match(p.text, /Hạn: \d\d\/\d\d\/2021$/);
+				}
+				await until('delivered', () => sql(srv.db, "SELECT COUNT(*) FROM notify_message WHERE channel = 'webhook' AND state <> 'delivered'") === '0');
+			} finally {
+				hook.close();
+			}
+		});
+
 		test('several senders on one database send each message once', async () => {
 			// A second server that does not send: the dossiers wait in its outbox.
 			const quiet = await startWith(backend, kannel, smtp, ['--notify-worker', '0']);
 			try {
-				const phones = [];
+				const phones = [], codes = [];
 				for (let i = 0; i < 12; i++) {
 					const phone = `09060000${String(i).padStart(2, '0')}`;
 					phones.push(phone);
-					await intake(quiet.c, phone);
+					codes.push((await intake(quiet.c, phone)).code);
 				}
-				const senders = [0, 1, 2].map(() => new Promise((ok) => {
-					const p = spawn(bin, ['notify', 'run', '--once', '--db', quiet.srv.db,
-						'--public-url', quiet.srv.url, ...kannel.cchcArgs],
-					{ stdio: ['ignore', 'pipe', 'pipe'] });
-					let out = '';
-					p.stdout.on('data', (x) => { out += x; });
-					p.stderr.on('data', (x) => { out += x; });
-					p.on('exit', (code) => ok({ code, out }));
-				}));
-				const results = await Promise.all(senders);
+				assert.equal((await messages(quiet.c, codes[0]))[0].state, 'created');
+				const results = await Promise.all([0, 1, 2].map(() => runAsync(['notify', 'run',
+					'--once', '--db', quiet.srv.db, '--public-url', quiet.srv.url, '--sms-ascii', '1',
+					...kannel.cchcArgs])));
 				for (const r of results)
-					assert.equal(r.code, 0, r.out);
-				const total = results.reduce((n, r) => n + Number(/(\d+) sent/.exec(r.out)[1]), 0);
+					assert.equal(r.status, 0, r.stderr);
+				const total = results.reduce((n, r) => n + Number(/(\d+) sent/.exec(r.stdout)[1]), 0);
 				assert.equal(total, phones.length);
+				// sms_ascii: the same text without diacritics, as GSM-7.
 				for (const phone of phones)
-					await kannel.waitFor(phone, /đã được tiếp nhận/);
+					await kannel.waitFor(phone, /^Ho so \S+ da duoc tiep nhan, hen tra ket qua ngay /);
 				await sleep(1000);
 				for (const phone of phones)
 					assert.equal(kannel.count(phone), 1, phone);
+				const [m] = await messages(quiet.c, codes[0]);
+				assert.equal(m.encoding, 'gsm7');
+				assert.equal(m.segments, 1);
+				assert.equal(m.attempts, 1);
 			} finally {
 				await quiet.srv.stop();
 			}
