@@ -10,6 +10,13 @@
 #include "db/db.h"
 #include "notify/notify.h"
 
+static bool silent;
+
+void notify_set_silent(bool on)
+{
+	silent = on;
+}
+
 const char *notify_channel_name(enum notify_channel ch)
 {
 	switch (ch) {
@@ -101,6 +108,12 @@ int notify_enqueue(struct db *db, enum notify_channel ch, const char *recipient,
 	}
 	if (rc == DB_DONE) {
 		rc = err_set(e, E_NOTFOUND, "template", "no message template %s for %s", key, chn);
+		goto out;
+	}
+	if (silent) {
+		rc = 0;
+		if (id)
+			*id = 0;
 		goto out;
 	}
 	st = db_prepare(db, "INSERT INTO notify_message (channel, recipient, template_key,"

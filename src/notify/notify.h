@@ -58,6 +58,13 @@ int notify_enqueue(struct db *db, enum notify_channel ch, const char *recipient,
 		   const char *key, const struct notify_var *vars, size_t nvars,
 		   int64_t dossier_id, int64_t *id, struct err *e);
 
+/*
+ * With on, notify_enqueue checks its arguments but queues nothing: for
+ * generated demonstration data, whose applicants are invented.  Process-wide;
+ * never for the server.
+ */
+void notify_set_silent(bool on);
+
 /* Whether r is a well-formed recipient for the channel. */
 bool notify_recipient_ok(enum notify_channel ch, const char *r);
 

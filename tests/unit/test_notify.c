@@ -6,6 +6,7 @@
 
 #include "base/strbuf.h"
 #include "base/text.h"
+#include "base/xmalloc.h"
 #include "notify/notify.h"
 
 static int parts(const char *text, enum notify_encoding want_enc)
@@ -179,4 +180,242 @@ Test(notify, recipients)
 	cr_expect(!notify_recipient_ok(NOTIFY_EMAIL, "a@b.vn\r\nBcc: x@y"));
 	cr_expect(notify_recipient_ok(NOTIFY_WEBHOOK, "https://hooks.example.vn/x"));
 	cr_expect(!notify_recipient_ok(NOTIFY_WEBHOOK, "ftp://x"));
+}
+
+/* ---- with a database: the dossier's messages and receipts ------------- */
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/embed.h"
+#include "base/err.h"
+#include "base/i18n.h"
+#include "calendar/calendar.h"
+#include "catalog/catalog.h"
+#include "db/db.h"
+#include "dossier/dossier.h"
+#include "org/org.h"
+
+static struct db *db;
+static struct user clerk;
+static char dir[] = "/tmp/cchc-notify-XXXXXX";
+
+static void setup(void)
+{
+	const struct embed_file *f = embed_find("data/agencies.tsv");
+	struct user_new nu = { "dh", "Cán bộ Đại Hiệp", "clerk,specialist,leader",
+			       "xa-dai-hiep", "mat-khau-thu-nghiem" };
+	struct err e = ERR_INIT;
+	char url[128];
+	int64_t id;
+
+	i18n_init();
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(url, sizeof(url), "sqlite:%s/t.db", dir);
+	cr_assert_eq(db_open(url, &db, &e), 0, "%s", e.message);
+	cr_assert_eq(db_migrate(db, NULL, &e), 0, "%s", e.message);
+	cr_assert_eq(agency_load_tsv(db, (const char *)f->data, NULL, &e), 0, "%s", e.message);
+	cr_assert_eq(catalog_demo_load(db, &e), 0, "%s", e.message);
+	cr_assert_eq(user_create(db, NULL, &audit_cli, &nu, &id, &e), 0, "%s", e.message);
+	cr_assert_eq(user_get(db, id, &clerk), 0);
+}
+
+static void teardown(void)
+{
+	char cmd[256];
+
+	clock_set(0);
+	user_release(&clerk);
+	db_close(db);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	cr_assert_eq(system(cmd), 0);
+	strcpy(dir, "/tmp/cchc-notify-XXXXXX");
+}
+
+TestSuite(outbox, .init = setup, .fini = teardown);
+
+static void set_time(const char *local)
+{
+	int64_t t;
+
+	cr_assert_eq(calendar_time_parse(local, &t, NULL), 0, "bad time %s", local);
+	clock_set(t);
+}
+
+/* A dossier filed online (no clerk); returns "#id". */
+static char *online(void)
+{
+	struct audit_actor who = { 0, "portal", "", "" };
+	struct dossier_intake in = { .procedure = "1.001193", .channel = CHANNEL_ONLINE,
+		.agency = "xa-dai-hiep", .applicant_name = "Trần Văn Bình",
+		.applicant_phone = "0905000111" };
+	struct err e = ERR_INIT;
+	char *ref = xmalloc(32);
+	int64_t id;
+
+	set_time("2026-03-02 10:00");
+	cr_assert_eq(dossier_intake(db, NULL, &who, &in, &id, &e), 0, "%s", e.message);
+	snprintf(ref, 32, "#%lld", (long long)id);
+	return ref;
+}
+
+static int act(const char *code, const char *action, json_t *args)
+{
+	struct audit_actor who = { clerk.id, clerk.username, "", clerk.agency_path };
+	struct err e = ERR_INIT;
+	int ret = dossier_act(db, &clerk, &who, code, action, args, &e);
+
+	json_decref(args);
+	return ret;
+}
+
+static int64_t count(const char *where)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct db_stmt *st;
+	int64_t n = -1;
+
+	strbuf_addf(&sql, "SELECT COUNT(*) FROM notify_message WHERE %s", where);
+	st = db_prepare(db, sql.buf);
+	cr_assert_eq(db_one_int(st, &n), 0);
+	strbuf_release(&sql);
+	return n;
+}
+
+/* The body of the last message (malloc'd) and its template key. */
+static char *last_body(char **key)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT body, template_key, recipient"
+					" FROM notify_message ORDER BY id DESC LIMIT 1");
+	char *body;
+
+	cr_assert_eq(db_step(st), DB_ROW);
+	body = xstrdup(db_col_text(st, 0));
+	*key = xstrdup(db_col_text(st, 1));
+	cr_assert_str_eq(db_col_text(st, 2), "0905000111");
+	db_reset(st);
+	return body;
+}
+
+static char *code_of(const char *ref)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT code FROM dossier WHERE id = ?");
+	char *code = NULL;
+
+	db_bind_int(st, 1, strtoll(ref + 1, NULL, 10));
+	cr_assert_eq(db_one_text(st, &code), 0);
+	return code;
+}
+
+Test(outbox, online_accepted)
+{
+	char *ref = online(), *key, *body, *code, want[256];
+
+	cr_assert_eq(count("1 = 1"), 0, "nothing is said at submission");
+	set_time("2026-03-02 10:30");
+	cr_assert_eq(act(ref, "accept", NULL), 0);
+	code = code_of(ref);
+	body = last_body(&key);
+	cr_expect_str_eq(key, "dossier.accepted");
+	snprintf(want, sizeof(want), "Hồ sơ Đăng ký khai sinh nộp trực tuyến đã được tiếp nhận,"
+		 " mã hồ sơ %s, hẹn trả kết quả ngày 03/03/2026.", code);
+	cr_expect_str_eq(body, want);
+	free(ref);
+	free(key);
+	free(body);
+	free(code);
+}
+
+Test(outbox, online_incomplete_and_rejected)
+{
+	char *ref = online(), *key, *body;
+
+	cr_assert_eq(act(ref, "request_completion",
+			 json_pack("{s:[s,s]}", "documents", "Tờ khai", "Giấy chứng sinh")), 0);
+	body = last_body(&key);
+	cr_expect_str_eq(key, "dossier.incomplete");
+	cr_expect_str_eq(body, "Hồ sơ Đăng ký khai sinh nộp trực tuyến chưa đầy đủ, đề nghị"
+			 " Ông/Bà bổ sung, hoàn thiện: Tờ khai, Giấy chứng sinh");
+	free(key);
+	free(body);
+	free(ref);
+	ref = online();
+	cr_assert_eq(act(ref, "reject", json_pack("{s:s}", "reason", "sai cơ quan")), 0);
+	body = last_body(&key);
+	cr_expect_str_eq(key, "dossier.rejected");
+	cr_expect_str_eq(body, "Hồ sơ Đăng ký khai sinh nộp trực tuyến không được tiếp nhận."
+			 " Lý do: sai cơ quan");
+	free(key);
+	free(body);
+	free(ref);
+}
+
+Test(outbox, apology_and_a_missing_template_fails_the_action)
+{
+	char *ref = online(), *key, *body, *code, want[256];
+
+	cr_assert_eq(act(ref, "accept", NULL), 0);
+	code = code_of(ref);
+	cr_assert_eq(act(code, "claim", NULL), 0);
+	set_time("2026-03-03 09:00");
+	cr_assert_eq(act(code, "apologize", json_pack("{s:s,s:s}", "reason", "cần xác minh",
+						      "new_date", "2026-03-06")), 0);
+	body = last_body(&key);
+	cr_expect_str_eq(key, "dossier.apology");
+	snprintf(want, sizeof(want), "Xin lỗi Ông/Bà: hồ sơ %s chậm trả kết quả do cần xác minh."
+		 " Hẹn trả lại ngày 06/03/2026.", code);
+	cr_expect_str_eq(body, want);
+	/* Without its template the change is refused whole. */
+	cr_assert_eq(db_exec(db, "DELETE FROM notify_template WHERE key = 'dossier.supplement'"), 0);
+	cr_expect_eq(act(code, "request_supplement", json_pack("{s:[s]}", "documents", "Tờ khai")),
+		     E_INTERNAL);
+	{
+		struct db_stmt *st = db_prepare(db, "SELECT state FROM dossier WHERE code = ?");
+		char *state = NULL;
+
+		db_bind_text(st, 1, code);
+		cr_assert_eq(db_one_text(st, &state), 0);
+		cr_expect_str_eq(state, "processing");
+		free(state);
+	}
+	cr_expect_eq(count("template_key = 'dossier.supplement'"), 0);
+	free(ref);
+	free(key);
+	free(body);
+	free(code);
+}
+
+Test(outbox, unconfigured_channels_wait_and_receipts_need_the_signature)
+{
+	struct notify_config nc = { .sms_url = "", .smtp_url = "", .smtp_from = "",
+				    .public_url = "", .plan_webhook = "", .backoff = 1,
+				    .max_attempts = 3, .lease = 60, .interval = 1, .timeout = 1 };
+	struct err e = ERR_INIT;
+	char *ref = online(), token[65], other[65];
+	int sent = -1;
+	int64_t id;
+	struct db_stmt *st;
+
+	cr_assert_eq(act(ref, "accept", NULL), 0);
+	cr_assert_eq(notify_deliver(db, &nc, "test:1:1", &sent, &e), 0, "%s", e.message);
+	cr_expect_eq(sent, 0);
+	cr_expect_eq(count("state = 'created' AND attempts = 0"), 1, "no SMS gateway: it waits");
+	st = db_prepare(db, "SELECT MAX(id) FROM notify_message");
+	cr_assert_eq(db_one_int(st, &id), 0);
+	cr_assert_eq(db_exec(db, "UPDATE notify_message SET state = 'sending'"), 0);
+	cr_assert_eq(notify_token(db, id, token), 0);
+	cr_assert_eq(notify_token(db, id + 1, other), 0);
+	cr_expect_str_neq(token, other);
+	cr_expect_eq(notify_receipt(db, id, other, 1, &e), E_DENIED);
+	cr_expect_eq(notify_receipt(db, id, "zz", 1, &e), E_DENIED);
+	cr_expect_eq(notify_receipt(db, id, NULL, 1, &e), E_DENIED);
+	cr_expect_eq(count("state = 'sending'"), 1);
+	cr_expect_eq(notify_receipt(db, id, token, 8, &e), 0);
+	cr_expect_eq(count("state = 'sending'"), 1, "accepted by the SMSC is not delivered");
+	cr_expect_eq(notify_receipt(db, id, token, 1, &e), 0);
+	cr_expect_eq(count("state = 'delivered' AND delivered_at IS NOT NULL"), 1);
+	cr_expect_eq(notify_receipt(db, id, token, 2, &e), 0);
+	cr_expect_eq(count("state = 'delivered'"), 1, "a late failure report changes nothing");
+	free(ref);
 }
