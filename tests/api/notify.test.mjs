@@ -144,6 +144,27 @@ for (const backend of backends()) {
 				'dossier.supplement', 'dossier.result_ready', 'dossier.returned']);
 		});
 
+		test('an SMTP refusal fails the e-mail for good, a deferral retries it', async () => {
+			const a = await intake(c, '0905444555', 'reject.me@example.vn');
+			const b = await intake(c, '0905444556', 'later.me@example.vn');
+			const failed = await until('the refusal', async () => {
+				const l = await messages(c, a.code);
+				const m = l.find((x) => x.channel === 'email');
+				return m.state === 'failed' && m;
+			});
+			assert.match(failed.last_error, /SMTP 550/);
+			assert.equal(failed.attempts, 1);
+			const deferred = await until('the deferral', async () => {
+				const l = await messages(c, b.code);
+				const m = l.find((x) => x.channel === 'email');
+				return m.state === 'temp_failed' && m;
+			});
+			assert.match(deferred.last_error, /SMTP 451/);
+			// The SMS of both went out all the same.
+			await kannel.waitFor('0905444555', /đã được tiếp nhận/);
+			await kannel.waitFor('0905444556', /đã được tiếp nhận/);
+		});
+
 		test('a forged receipt changes nothing', async () => {
 			const d = await intake(c, '0905000999');
 			await kannel.waitFor('0905000999', /đã được tiếp nhận/);
