@@ -197,12 +197,24 @@ int notify_configure(const struct config *c, struct notify_config *nc, struct er
 	if (ret)
 		return ret;
 	nc->sms_ascii = ascii != 0;
+	if (notify_configure_curl())
+		return err_set(e, E_INTERNAL, NULL, "cannot initialise the crypto or HTTP library");
 	if (strlen(config_get(c, "notify_secret")) >= sizeof(configured_secret))
 		return err_set(e, E_INVALID, "notify_secret", "setting 'notify_secret' is too long");
 	snprintf(configured_secret, sizeof(configured_secret), "%s",
 		 config_get(c, "notify_secret"));
+	return 0;
+}
+
+int notify_configure_curl(void)
+{
+	static bool done;
+
+	if (done)
+		return 0;
 	if (sodium_init() < 0 || curl_global_init(CURL_GLOBAL_DEFAULT))
-		return err_set(e, E_INTERNAL, NULL, "cannot initialise the crypto or HTTP library");
+		return E_INTERNAL;
+	done = true;
 	return 0;
 }
 

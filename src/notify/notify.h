@@ -96,6 +96,9 @@ struct notify_config {
  */
 int notify_configure(const struct config *c, struct notify_config *nc, struct err *e);
 
+/* Initialises libsodium and libcurl (notify_configure does it too); 0 or E_INTERNAL. */
+int notify_configure_curl(void);
+
 /*
  * One pass of delivery: queues due plan reminders (when a destination is
  * configured), then claims due messages in batches under a lease held by

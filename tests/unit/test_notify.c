@@ -419,3 +419,41 @@ Test(outbox, unconfigured_channels_wait_and_receipts_need_the_signature)
 	cr_expect_eq(count("state = 'delivered'"), 1, "a late failure report changes nothing");
 	free(ref);
 }
+
+Test(outbox, expired_leases_are_taken_back_and_failures_back_off)
+{
+	struct notify_config nc = { .sms_url = "http://127.0.0.1:9/cgi-bin/sendsms",
+				    .sms_user = "u", .sms_password = "p", .sms_from = "",
+				    .smtp_url = "", .smtp_from = "", .public_url = "http://x",
+				    .plan_webhook = "", .backoff = 60, .max_attempts = 3,
+				    .lease = 60, .interval = 1, .timeout = 2 };
+	struct err e = ERR_INIT;
+	char *ref = online();
+	int sent = -1;
+	struct db_stmt *st;
+	int64_t now, next = 0;
+
+	cr_assert_eq(notify_configure_curl(), 0);
+	cr_assert_eq(act(ref, "accept", NULL), 0);
+	now = clock_now();
+	/* A worker claimed it and died; its lease ran out a second ago. */
+	st = db_prepare(db, "UPDATE notify_message SET state = 'sending', attempts = 1,"
+			" lease_owner = 'dead:1:1', lease_until = ?");
+	db_bind_int(st, 1, now - 1);
+	cr_assert_eq(db_run(st), 0);
+	cr_assert_eq(notify_deliver(db, &nc, "test:1:1", &sent, &e), 0, "%s", e.message);
+	cr_expect_eq(sent, 0);
+	cr_expect_eq(count("state = 'temp_failed' AND attempts = 2 AND lease_owner IS NULL"
+			   " AND last_error <> ''"), 1);
+	st = db_prepare(db, "SELECT next_at FROM notify_message");
+	cr_assert_eq(db_one_int(st, &next), 0);
+	cr_expect_eq(next, now + 120, "second attempt: twice the base");
+	/* Not due yet: untouched. */
+	cr_assert_eq(notify_deliver(db, &nc, "test:1:1", &sent, &e), 0);
+	cr_expect_eq(count("attempts = 2"), 1);
+	/* Due: the third and last attempt gives up. */
+	clock_set(next);
+	cr_assert_eq(notify_deliver(db, &nc, "test:1:1", &sent, &e), 0);
+	cr_expect_eq(count("state = 'tech_failed' AND attempts = 3"), 1);
+	free(ref);
+}
