@@ -243,7 +243,7 @@ for (const backend of backends()) {
 			const quiet = await startWith(backend, kannel, smtp, ['--notify-worker', '0']);
 			try {
 				const phones = [], codes = [];
-				for (let i = 0; i < 12; i++) {
+				for (let i = 0; i < 50; i++) {
 					const phone = `09060000${String(i).padStart(2, '0')}`;
 					phones.push(phone);
 					codes.push((await intake(quiet.c, phone)).code);
