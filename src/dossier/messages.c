@@ -213,7 +213,8 @@ void dossier_messages_section(struct request *req, struct strbuf *out, int64_t d
 		json_decref(list);
 		return;
 	}
-	html(out, "<div class=\"table-wrap\"><table>\n<thead><tr><th scope=\"col\">");
+	html(out, "<div class=\"scroll\" role=\"region\" tabindex=\"0\" aria-labelledby=\"messages-h\">\n"
+	     "<table class=\"messages\">\n<thead><tr><th scope=\"col\">");
 	html_txt(out, _("Time"));
 	html(out, "</th><th scope=\"col\">");
 	html_txt(out, _("Channel"));
