@@ -197,6 +197,9 @@ int notify_configure(const struct config *c, struct notify_config *nc, struct er
 	if (ret)
 		return ret;
 	nc->sms_ascii = ascii != 0;
+	if (*nc->plan_webhook && !notify_recipient_ok(NOTIFY_WEBHOOK, nc->plan_webhook))
+		return err_set(e, E_INVALID, "plan_reminder_webhook",
+			       "setting 'plan_reminder_webhook' must be an http:// or https:// URL");
 	if (notify_configure_curl())
 		return err_set(e, E_INTERNAL, NULL, "cannot initialise the crypto or HTTP library");
 	if (strlen(config_get(c, "notify_secret")) >= sizeof(configured_secret))
@@ -562,7 +565,7 @@ static void send_webhook(const struct notify_config *nc, struct message *m)
 
 /* ---- the claim and the record ---------------------------------------- */
 
-#define CLAIM_BATCH 20
+#define CLAIM_BATCH 20	/* the LIMIT of the claim's SQL */
 
 /* Claims up to CLAIM_BATCH due messages for owner; fills ms, sets *n. */
 static int claim(struct db *db, const struct notify_config *nc, const char *owner,
@@ -590,7 +593,7 @@ static int claim(struct db *db, const struct notify_config *nc, const char *owne
 		" dossier_id";
 	int64_t now = clock_now();
 	struct db_stmt *st;
-	int ret, rc;
+	int ret, rc = DB_DONE;
 
 	*n = 0;
 	ret = db_begin(db);
@@ -604,7 +607,7 @@ static int claim(struct db *db, const struct notify_config *nc, const char *owne
 	db_bind_int(st, 5, now);
 	db_bind_int(st, 6, *nc->sms_url ? 1 : 0);
 	db_bind_int(st, 7, *nc->smtp_url ? 1 : 0);
-	while ((rc = db_step(st)) == DB_ROW && *n < CLAIM_BATCH) {
+	while (*n < CLAIM_BATCH && (rc = db_step(st)) == DB_ROW) {
 		struct message *m = &ms[(*n)++];
 
 		memset(m, 0, sizeof(*m));
@@ -789,8 +792,11 @@ int notify_deliver(struct db *db, const struct notify_config *nc, const char *ow
 	do
 		ret = plan_reminders(db, nc, &done, e);
 	while (!ret && done == 100);
-	if (ret)
-		return ret;
+	if (ret) {
+		/* The reminders wait for the next pass; the messages need not. */
+		log_msg(LOG_ERROR, "notify: cannot queue plan reminders: %s", e->message);
+		err_clear(e);
+	}
 	for (;;) {
 		ret = claim(db, nc, owner, ms, &n);
 		if (ret || !n)
@@ -798,6 +804,11 @@ int notify_deliver(struct db *db, const struct notify_config *nc, const char *ow
 		for (int i = 0; i < n; i++) {
 			struct message *m = &ms[i];
 
+			if (ret) {
+				/* The database failed: the rest wait for their lease to end. */
+				message_release(m);
+				continue;
+			}
 			if (!strcmp(m->channel, "sms"))
 				send_sms(db, nc, m);
 			else if (!strcmp(m->channel, "email"))
@@ -809,8 +820,7 @@ int notify_deliver(struct db *db, const struct notify_config *nc, const char *ow
 			else
 				log_warn("notify: message %lld by %s to %s: %s", (long long)m->id,
 					 m->channel, m->recipient, m->error.buf);
-			if (!ret)
-				ret = record(db, nc, owner, m);
+			ret = record(db, nc, owner, m);
 			message_release(m);
 		}
 		if (ret)
