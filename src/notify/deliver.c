@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -22,139 +21,13 @@
 #include "base/err.h"
 #include "base/log.h"
 #include "base/strbuf.h"
-#include "base/text.h"
 #include "base/xmalloc.h"
 #include "db/db.h"
 #include "notify/notify.h"
+#include "notify/notify_impl.h"
 
 /* The receipt secret from the settings; "" : the one stored in the database. */
 static char configured_secret[256];
-
-/* ---- pure helpers ----------------------------------------------------- */
-
-/* GSM 03.38's basic alphabet beyond ASCII, and its extension table. */
-static const unsigned gsm_basic[] = {
-	0xa3, 0xa5, 0xe8, 0xe9, 0xf9, 0xec, 0xf2, 0xc7, 0xd8, 0xf8, 0xc5, 0xe5,
-	0x394, 0x3a6, 0x393, 0x39b, 0x3a9, 0x3a0, 0x3a8, 0x3a3, 0x398, 0x39e,
-	0xc6, 0xe6, 0xdf, 0xc9, 0xa4, 0xa1, 0xc4, 0xd6, 0xd1, 0xdc, 0xa7, 0xbf,
-	0xe4, 0xf6, 0xf1, 0xfc, 0xe0,
-};
-
-/* Septets of cp in GSM-7, or 0 if it has none. */
-static int gsm_septets(unsigned cp)
-{
-	if (cp == '\n' || cp == '\r')
-		return 1;
-	if (cp == '^' || cp == '{' || cp == '}' || cp == '\\' || cp == '[' ||
-	    cp == '~' || cp == ']' || cp == '|' || cp == 0x20ac || cp == '\f')
-		return 2;
-	if (cp >= 0x20 && cp < 0x7f)
-		return cp == '`' ? 0 : 1;
-	for (size_t i = 0; i < sizeof(gsm_basic) / sizeof(gsm_basic[0]); i++)
-		if (gsm_basic[i] == cp)
-			return 1;
-	return 0;
-}
-
-int notify_sms_parts(const char *text, enum notify_encoding *enc)
-{
-	size_t n = strlen(text), septets = 0, units = 0;
-	bool gsm = true;
-
-	while (n) {
-		unsigned cp = 0xfffd;
-		size_t len = text_utf8_decode(text, n, &cp);
-		int s;
-
-		if (!len)
-			len = 1;
-		s = gsm_septets(cp);
-		if (!s)
-			gsm = false;
-		septets += (size_t)s;
-		units += cp > 0xffff ? 2 : 1;
-		text += len;
-		n -= len;
-	}
-	*enc = gsm ? NOTIFY_GSM7 : NOTIFY_UCS2;
-	if (gsm)
-		return septets <= 160 ? 1 : (int)((septets + 152) / 153);
-	return units <= 70 ? 1 : (int)((units + 66) / 67);
-}
-
-const char *notify_encoding_name(enum notify_encoding enc)
-{
-	return enc == NOTIFY_GSM7 ? "gsm7" : "ucs2";
-}
-
-int64_t notify_backoff(int64_t base, int64_t attempts)
-{
-	int64_t d = base > 0 ? base : 0;
-
-	for (int64_t i = 1; i < attempts && d < 86400; i++)
-		d *= 2;
-	return d < 86400 ? d : 86400;
-}
-
-void notify_mask(struct strbuf *out, const char *r)
-{
-	size_t n = strlen(r);
-	const char *at = strchr(r, '@');
-
-	if (!strncmp(r, "http://", 7) || !strncmp(r, "https://", 8)) {
-		const char *host = strstr(r, "//") + 2;
-		size_t hl = strcspn(host, "/?#");
-
-		strbuf_add(out, r, (size_t)(host - r) + hl);
-		if (host[hl])
-			strbuf_addstr(out, "/…");
-	} else if (at) {
-		if (at > r)
-			strbuf_addch(out, r[0]);
-		strbuf_addstr(out, "***");
-		strbuf_addstr(out, at);
-	} else if (n > 6) {
-		strbuf_add(out, r, 4);
-		strbuf_addstr(out, "***");
-		strbuf_addstr(out, r + n - 3);
-	} else {
-		strbuf_addstr(out, "***");
-	}
-}
-
-void notify_mime_header(struct strbuf *out, const char *v)
-{
-	size_t n = strlen(v), i = 0;
-	bool ascii = true;
-
-	for (size_t k = 0; k < n; k++)
-		if ((unsigned char)v[k] >= 0x80 || v[k] == '\r' || v[k] == '\n')
-			ascii = false;
-	if (ascii) {
-		strbuf_addstr(out, v);
-		return;
-	}
-	/* Encoded words of at most 45 bytes of text (60 of base64), whole characters. */
-	while (i < n) {
-		size_t take = 0;
-		char b64[128];
-
-		while (i + take < n) {
-			unsigned cp;
-			size_t len = text_utf8_decode(v + i + take, n - i - take, &cp);
-
-			if (!len)
-				len = 1;
-			if (take + len > 45)
-				break;
-			take += len;
-		}
-		sodium_bin2base64(b64, sizeof(b64), (const unsigned char *)v + i, take,
-				  sodium_base64_VARIANT_ORIGINAL);
-		strbuf_addf(out, "%s=?UTF-8?B?%s?=", i ? "\r\n " : "", b64);
-		i += take;
-	}
-}
 
 /* ---- settings and secret ---------------------------------------------- */
 
@@ -318,251 +191,6 @@ int notify_receipt(struct db *db, int64_t id, const char *token, int status,
 	return 0;
 }
 
-/* ---- gateways --------------------------------------------------------- */
-
-enum outcome { SENT, ACCEPTED, TEMPORARY, PERMANENT };
-
-struct message {
-	int64_t id;
-	char *channel, *recipient, *template_key, *subject, *body;
-	int64_t attempts, dossier_id;
-	/* the outcome */
-	enum outcome outcome;
-	char *ref;
-	struct strbuf error;
-	int parts;
-	enum notify_encoding enc;
-};
-
-static void message_release(struct message *m)
-{
-	free(m->channel);
-	free(m->recipient);
-	free(m->template_key);
-	free(m->subject);
-	free(m->body);
-	free(m->ref);
-	strbuf_release(&m->error);
-}
-
-static size_t collect(char *p, size_t size, size_t n, void *ctx)
-{
-	struct strbuf *sb = ctx;
-
-	if (sb->len < 4096)
-		strbuf_add(sb, p, size * n);
-	return size * n;
-}
-
-/* Classifies an HTTP call: 2xx sent, 4xx permanent (but 408, 429), else temporary. */
-static void http_outcome(struct message *m, CURLcode rc, long status, const struct strbuf *body)
-{
-	if (rc != CURLE_OK) {
-		m->outcome = TEMPORARY;
-		strbuf_addf(&m->error, "%s", curl_easy_strerror(rc));
-	} else if (status >= 200 && status < 300) {
-		m->outcome = SENT;
-	} else {
-		m->outcome = status >= 400 && status < 500 && status != 408 && status != 429
-			? PERMANENT : TEMPORARY;
-		strbuf_addf(&m->error, "HTTP %ld: %.200s", status, body->buf);
-		while (m->error.len && strchr("\r\n ", m->error.buf[m->error.len - 1]))
-			strbuf_setlen(&m->error, m->error.len - 1);
-	}
-}
-
-static void add_param(struct strbuf *q, CURL *c, const char *name, const char *value)
-{
-	char *v = curl_easy_escape(c, value, 0);
-
-	strbuf_addf(q, "%s%s=%s", q->len ? "&" : "", name, v ? v : "");
-	curl_free(v);
-}
-
-static void send_sms(struct db *db, const struct notify_config *nc, struct message *m)
-{
-	struct strbuf text = STRBUF_INIT, url = STRBUF_INIT, q = STRBUF_INIT;
-	struct strbuf dlr = STRBUF_INIT, resp = STRBUF_INIT;
-	CURL *c = curl_easy_init();
-	char token[65], n[32];
-	long status = 0;
-	CURLcode rc;
-
-	if (nc->sms_ascii)
-		text_unaccent(&text, m->body);
-	else
-		strbuf_addstr(&text, m->body);
-	m->parts = notify_sms_parts(text.buf, &m->enc);
-	if (!c || notify_token(db, m->id, token)) {
-		m->outcome = TEMPORARY;
-		strbuf_addstr(&m->error, "cannot prepare the request");
-		goto out;
-	}
-	strbuf_addf(&dlr, "%s/api/v1/notify/dlr?id=%lld&token=%s&status=%%d", nc->public_url,
-		    (long long)m->id, token);
-	add_param(&q, c, "username", nc->sms_user);
-	add_param(&q, c, "password", nc->sms_password);
-	if (*nc->sms_from)
-		add_param(&q, c, "from", nc->sms_from);
-	add_param(&q, c, "to", m->recipient);
-	add_param(&q, c, "text", text.buf);
-	add_param(&q, c, "charset", "UTF-8");
-	add_param(&q, c, "coding", m->enc == NOTIFY_GSM7 ? "0" : "2");
-	add_param(&q, c, "dlr-mask", "31");
-	add_param(&q, c, "dlr-url", dlr.buf);
-	snprintf(n, sizeof(n), "%d", m->parts > 1 ? m->parts : 1);
-	add_param(&q, c, "max-messages", n);
-	strbuf_addf(&url, "%s%c%s", nc->sms_url, strchr(nc->sms_url, '?') ? '&' : '?', q.buf);
-	curl_easy_setopt(c, CURLOPT_URL, url.buf);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)nc->timeout);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	http_outcome(m, rc, status, &resp);
-	if (m->outcome == SENT) {
-		/* Kannel took it; the receipt says whether it reached the phone. */
-		m->outcome = ACCEPTED;
-		while (resp.len && strchr("\r\n ", resp.buf[resp.len - 1]))
-			strbuf_setlen(&resp, resp.len - 1);
-		m->ref = xstrndup(resp.buf, resp.len < 200 ? resp.len : 200);
-	}
-out:
-	if (c)
-		curl_easy_cleanup(c);
-	strbuf_release(&text);
-	strbuf_release(&url);
-	strbuf_release(&q);
-	strbuf_release(&dlr);
-	strbuf_release(&resp);
-}
-
-struct upload {
-	const char *p;
-	size_t left;
-};
-
-static size_t upload_read(char *buf, size_t size, size_t n, void *ctx)
-{
-	struct upload *u = ctx;
-	size_t k = size * n < u->left ? size * n : u->left;
-
-	memcpy(buf, u->p, k);
-	u->p += k;
-	u->left -= k;
-	return k;
-}
-
-/* The message as RFC 5322 text: UTF-8 subject in encoded words, base64 body. */
-static void email_text(const struct notify_config *nc, const struct message *m,
-		       struct strbuf *out)
-{
-	time_t now = (time_t)clock_now();
-	struct tm tm;
-	char date[64], host[128] = "localhost";
-	size_t blen = strlen(m->body);
-	size_t b64len = sodium_base64_ENCODED_LEN(blen, sodium_base64_VARIANT_ORIGINAL);
-	char *b64 = xmalloc(b64len);
-
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	gethostname(host, sizeof(host) - 1);
-	strbuf_addf(out, "Date: %s\r\nFrom: %s\r\nTo: %s\r\nSubject: ", date, nc->smtp_from,
-		    m->recipient);
-	notify_mime_header(out, m->subject);
-	strbuf_addf(out, "\r\nMessage-ID: <cchc.%lld.%lld@%s>\r\nMIME-Version: 1.0\r\n"
-		    "Content-Type: text/plain; charset=UTF-8\r\n"
-		    "Content-Transfer-Encoding: base64\r\n\r\n", (long long)m->id,
-		    (long long)now, host);
-	sodium_bin2base64(b64, b64len, (const unsigned char *)m->body, blen,
-			  sodium_base64_VARIANT_ORIGINAL);
-	for (size_t i = 0, n = strlen(b64); i < n; i += 76) {
-		strbuf_add(out, b64 + i, n - i < 76 ? n - i : 76);
-		strbuf_addstr(out, "\r\n");
-	}
-	free(b64);
-}
-
-static void send_email(const struct notify_config *nc, struct message *m)
-{
-	struct strbuf text = STRBUF_INIT, from = STRBUF_INIT, to = STRBUF_INIT;
-	struct curl_slist *rcpt = NULL;
-	struct upload u;
-	CURL *c = curl_easy_init();
-	long status = 0;
-	CURLcode rc;
-
-	if (!c) {
-		m->outcome = TEMPORARY;
-		strbuf_addstr(&m->error, "cannot prepare the request");
-		return;
-	}
-	email_text(nc, m, &text);
-	strbuf_addf(&from, "<%s>", nc->smtp_from);
-	strbuf_addf(&to, "<%s>", m->recipient);
-	rcpt = curl_slist_append(rcpt, to.buf);
-	u.p = text.buf;
-	u.left = text.len;
-	curl_easy_setopt(c, CURLOPT_URL, nc->smtp_url);
-	curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.buf);
-	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(c, CURLOPT_READFUNCTION, upload_read);
-	curl_easy_setopt(c, CURLOPT_READDATA, &u);
-	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)nc->timeout);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	rc = curl_easy_perform(c);
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-	if (rc == CURLE_OK) {
-		m->outcome = SENT;
-	} else {
-		/* SMTP 5xx is permanent, 4xx and no answer are temporary. */
-		m->outcome = status >= 500 && status < 600 ? PERMANENT : TEMPORARY;
-		strbuf_addf(&m->error, "%s", curl_easy_strerror(rc));
-		if (status)
-			strbuf_addf(&m->error, " (SMTP %ld)", status);
-	}
-	curl_slist_free_all(rcpt);
-	curl_easy_cleanup(c);
-	strbuf_release(&text);
-	strbuf_release(&from);
-	strbuf_release(&to);
-}
-
-static void send_webhook(const struct notify_config *nc, struct message *m)
-{
-	json_t *j = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)m->id, "template",
-			      m->template_key, "subject", m->subject, "text", m->body);
-	char *payload;
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	struct strbuf resp = STRBUF_INIT;
-	CURL *c = curl_easy_init();
-	long status = 0;
-	CURLcode rc = CURLE_FAILED_INIT;
-
-	if (m->dossier_id)
-		json_object_set_new(j, "dossier_id", json_integer(m->dossier_id));
-	payload = json_dumps(j, JSON_COMPACT);
-	if (c) {
-		curl_easy_setopt(c, CURLOPT_URL, m->recipient);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &resp);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)nc->timeout);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		rc = curl_easy_perform(c);
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		curl_easy_cleanup(c);
-	}
-	http_outcome(m, rc, status, &resp);
-	curl_slist_free_all(h);
-	strbuf_release(&resp);
-	free(payload);
-	json_decref(j);
-}
-
 /* ---- the claim and the record ---------------------------------------- */
 
 #define CLAIM_BATCH 20	/* the LIMIT of the claim's SQL */
@@ -625,14 +253,14 @@ static int claim(struct db *db, const struct notify_config *nc, const char *owne
 	if (rc < 0) {
 		db_rollback(db);
 		for (int i = 0; i < *n; i++)
-			message_release(&ms[i]);
+			notify_message_release(&ms[i]);
 		*n = 0;
 		return rc;
 	}
 	ret = db_commit(db);
 	if (ret) {
 		for (int i = 0; i < *n; i++)
-			message_release(&ms[i]);
+			notify_message_release(&ms[i]);
 		*n = 0;
 	}
 	return ret;
@@ -806,22 +434,22 @@ int notify_deliver(struct db *db, const struct notify_config *nc, const char *ow
 
 			if (ret) {
 				/* The database failed: the rest wait for their lease to end. */
-				message_release(m);
+				notify_message_release(m);
 				continue;
 			}
 			if (!strcmp(m->channel, "sms"))
-				send_sms(db, nc, m);
+				notify_send_sms(db, nc, m);
 			else if (!strcmp(m->channel, "email"))
-				send_email(nc, m);
+				notify_send_email(nc, m);
 			else
-				send_webhook(nc, m);
+				notify_send_webhook(nc, m);
 			if (m->outcome == SENT || m->outcome == ACCEPTED)
 				(*sent)++;
 			else
 				log_warn("notify: message %lld by %s to %s: %s", (long long)m->id,
 					 m->channel, m->recipient, m->error.buf);
 			ret = record(db, nc, owner, m);
-			message_release(m);
+			notify_message_release(m);
 		}
 		if (ret)
 			break;
