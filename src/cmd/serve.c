@@ -20,7 +20,8 @@ static const char usage[] =
 	"\n"
 	"Serves the web pages and the JSON API until SIGINT or SIGTERM.  Applies\n"
 	"pending migrations first.  Every setting of `cchc help config` can be\n"
-	"given as a flag.\n";
+	"given as a flag.  Unless notify_worker is 0, a thread also delivers the\n"
+	"queued notifications (as `cchc notify run` does).\n";
 
 static int setting_uint(const struct config *c, const char *key, unsigned *out)
 {
