@@ -7,6 +7,8 @@
 //   // give cchc: --sms-url k.sendsmsUrl --sms-user k.user --sms-password k.password
 //   //            (or spread k.cchcArgs into the server's args)
 //   const sms = await k.waitFor('0905123456', /mã hồ sơ (\S+)/);  // → { to, from, text, match }
+//   // to is the number as cchc sent it (as entered: 0905123456); a one-time
+//   // code (template citizen.otp): (await k.waitFor(phone, /Quảng Nam: (\d+)/)).match[1]
 //   k.messages            // every SMS the fake centre received so far:
 //                         //   [{ from, to, text, parts }] (long SMS reassembled,
 //                         //   UCS-2 decoded, so text is the Vietnamese as sent)
