@@ -18,7 +18,12 @@
 //   await k.stop();       // ends it and removes the folder
 //
 // Delivery receipts: the fake centre reports every message delivered, so
-// smsbox calls the dlr-url given with each message at once.
+// smsbox calls the dlr-url given with each message at once.  That URL is
+// built on cchc's public_url: for messages to reach "delivered", start the
+// server on a known port, e.g. port = await freePort() (exported here) and
+// args --listen 127.0.0.1:PORT --public-url http://127.0.0.1:PORT (without
+// it they are sent all the same and stay "sending").  The server's worker
+// sends every notify_interval seconds: pass --notify-interval 1 in tests.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, createConnection as netConnect } from 'node:net';
