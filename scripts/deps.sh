@@ -48,6 +48,11 @@ if [ "$want" = test ]; then
 	need_cmd xgettext gettext
 	need_cmd sqlite3 sqlite3
 	need_cmd unzip unzip
+	# Real gateways for the notification tests: Kannel, its fake SMS
+	# centre, and an SMTP server.
+	need_file /usr/sbin/bearerbox kannel
+	need_file /usr/lib/kannel/test/fakesmsc kannel-extras
+	need_file /usr/lib/python3/dist-packages/aiosmtpd python3-aiosmtpd
 fi
 if [ "$want" = bench ]; then
 	need_cmd wrk wrk

@@ -16,6 +16,7 @@
 #include "http/static.h"
 #include "dossier/dossier.h"
 #include "dossier/slips.h"
+#include "notify/notify.h"
 #include "org/org.h"
 #include "payment/payment.h"
 #include "plan/plan.h"
@@ -132,6 +133,8 @@ static const struct {
 	{ holiday_page_routes, &holiday_page_nroutes },
 	{ dossier_api_routes, &dossier_api_nroutes },
 	{ dossier_page_routes, &dossier_page_nroutes },
+	{ dossier_message_routes, &dossier_message_nroutes },
+	{ notify_api_routes, &notify_api_nroutes },
 	{ slips_api_routes, &slips_api_nroutes },
 	{ payment_api_routes, &payment_api_nroutes },
 	{ payment_page_routes, &payment_page_nroutes },

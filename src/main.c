@@ -30,6 +30,7 @@ static const struct command {
 	{ "demo", cmd_demo, "generate a demonstration history of dossiers" },
 	{ "kpi", cmd_kpi, "rebuild the indicators' counters from the history" },
 	{ "payments", cmd_payments, "payments: reconcile with the payment providers" },
+	{ "notify", cmd_notify, "deliver queued SMS, e-mail and webhook notifications" },
 	{ "routes", cmd_routes, "list the HTTP routes with their access rules" },
 	{ "version", cmd_version, "print the version" },
 	{ "help", cmd_help, "show this help, a command's help, or `help config`" },

@@ -185,3 +185,43 @@ const char *text_next_word(const char **p, size_t *len)
 	*p = s;
 	return start;
 }
+
+/* Whether a letter that folds is a capital: each range's own pattern. */
+static bool is_capital(unsigned cp)
+{
+	if (cp >= 0xc0 && cp <= 0xde)
+		return true;
+	if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14a && cp <= 0x177) ||
+	    (cp >= 0x1ea0 && cp <= 0x1ef9))
+		return cp % 2 == 0;
+	if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17e))
+		return cp % 2 == 1;
+	return cp == 0x1a0 || cp == 0x1af || cp == 0x178;
+}
+
+void text_unaccent(struct strbuf *out, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	while (n) {
+		unsigned cp;
+		size_t len = text_utf8_decode(s, n, &cp);
+		char letter;
+		int what;
+
+		if (!len) {
+			strbuf_addch(out, '?');
+			len = 1;
+		} else if (cp < 0x80) {
+			strbuf_addch(out, (char)cp);
+		} else {
+			what = fold_cp(cp, &letter);
+			if (what == LETTER && cp != 0xdf && cp != 0xd7)
+				strbuf_addch(out, is_capital(cp) ? (char)(letter - 'a' + 'A') : letter);
+			else if (what != DROP)
+				strbuf_add(out, s, len);
+		}
+		s += len;
+		n -= len;
+	}
+}

@@ -30,6 +30,14 @@ void text_fold(struct strbuf *out, const char *s);
 char *text_fold_dup(const char *s);
 
 /*
+ * Appends s (NULL: nothing) with the marks of its letters removed and
+ * nothing else changed — case, spaces and punctuation kept: "Hồ sơ Đăng
+ * ký" → "Ho so Dang ky".  For channels that cost more for non-ASCII text
+ * (SMS).  Invalid UTF-8 bytes become '?'.
+ */
+void text_unaccent(struct strbuf *out, const char *s);
+
+/*
  * Finds the next word of folded text at or after *p: returns its start and
  * sets *len, and moves *p past it; returns NULL at the end.
  */

@@ -23,6 +23,7 @@ int cmd_catalog(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_kpi(int argc, char **argv);
 int cmd_payments(int argc, char **argv);
+int cmd_notify(int argc, char **argv);
 
 /*
  * Settings for a command: reads the environment, then the config file

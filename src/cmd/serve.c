@@ -1,4 +1,6 @@
 /* cchc serve: the web server. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,13 +14,15 @@
 #include "dossier/slips.h"
 #include "http/http.h"
 #include "payment/payment.h"
+#include "notify/notify.h"
 
 static const char usage[] =
 	"usage: cchc serve [--config FILE] [--listen HOST:PORT] [--db URL] [--SETTING VALUE]...\n"
 	"\n"
 	"Serves the web pages and the JSON API until SIGINT or SIGTERM.  Applies\n"
 	"pending migrations first.  Every setting of `cchc help config` can be\n"
-	"given as a flag.\n";
+	"given as a flag.  Unless notify_worker is 0, a thread also delivers the\n"
+	"queued notifications (as `cchc notify run` does).\n";
 
 static int setting_uint(const struct config *c, const char *key, unsigned *out)
 {
@@ -34,14 +38,32 @@ static int setting_uint(const struct config *c, const char *key, unsigned *out)
 	return 0;
 }
 
+/* The notification worker thread's arguments. */
+struct worker {
+	const char *db_url;
+	struct notify_config nc;
+	volatile bool stop;
+};
+
+static void *notify_thread(void *arg)
+{
+	struct worker *w = arg;
+
+	notify_worker(w->db_url, &w->nc, &w->stop);
+	return NULL;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct config c = CONFIG_INIT;
 	struct http_config hc;
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
-	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit;
+	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit, notify;
 	unsigned testpay, window;
+	struct worker w = { 0 };
+	pthread_t worker;
+	bool worker_started = false;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -62,7 +84,12 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "tls", &tls) ||
 		      setting_uint(&c, "track_rate_limit", &track_limit) ||
 		      setting_uint(&c, "payment_testpay", &testpay) ||
-		      setting_uint(&c, "payment_callback_window", &window) ? 2 : 0;
+		      setting_uint(&c, "payment_callback_window", &window) ||
+		      setting_uint(&c, "notify_worker", &notify) ? 2 : 0;
+	if (!ret && notify_configure(&c, &w.nc, &e)) {
+		fprintf(stderr, "error: %s\n", e.message);
+		ret = 2;
+	}
 	if (!ret && slips_set_forms(config_get(&c, "slip_forms"), &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 2;
@@ -95,9 +122,26 @@ int cmd_serve(int argc, char **argv)
 	dossier_set_track_limit((int)track_limit);
 	hc.routes = app_routes(&hc.nroutes);
 	app_init(&hc.hooks);
+	if (notify) {
+		sigset_t set;
+
+		/* Signals are the server's main thread's (http_serve waits for them). */
+		sigemptyset(&set);
+		sigaddset(&set, SIGINT);
+		sigaddset(&set, SIGTERM);
+		pthread_sigmask(SIG_BLOCK, &set, NULL);
+		w.db_url = hc.db_url;
+		worker_started = !pthread_create(&worker, NULL, notify_thread, &w);
+		if (!worker_started)
+			fprintf(stderr, "warning: cannot start the notification worker\n");
+	}
 	if (http_serve(&hc, &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 1;
+	}
+	if (worker_started) {
+		w.stop = true;
+		pthread_join(worker, NULL);
 	}
 out:
 	config_release(&c);

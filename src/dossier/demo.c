@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "dossier/dossier.h"
 #include "holiday/holiday.h"
+#include "notify/notify.h"
 #include "org/org.h"
 
 #define DEMO_PASSWORD "demo-cchc-2021"
@@ -418,6 +419,7 @@ int dossier_demo(struct db *db, int n, int from_day, int to_day, unsigned seed,
 			      "no agency receives the demo procedures: load the demo agencies and catalogue first");
 	end = calendar_instant(to_day, s.afternoon_end);
 	db_bulk(db, true);
+	notify_set_silent(true);	/* invented applicants are never messaged */
 	for (int i = 0; !ret && i < n; i++) {
 		int day = from_day + (int)rnd((unsigned)(to_day - from_day + 1));
 		int64_t t0;
@@ -433,6 +435,7 @@ int dossier_demo(struct db *db, int n, int from_day, int to_day, unsigned seed,
 		if (made && made % 5000 == 0)
 			log_info("demo: %d dossiers", made);
 	}
+	notify_set_silent(false);
 	db_bulk(db, false);
 	clock_set(0);
 	for (int i = 0; i < nplaces; i++)

@@ -628,6 +628,8 @@ static int intake_write(struct db *db, void *arg)
 		ret = dossier_fees_record(db, &d, pp, in->fee_paid, by, now);
 	if (!ret && in->channel == CHANNEL_COUNTER)
 		ret = receive(db, w->cal, pp, ap, &d, w->who, "submitted", now, w->e);
+	if (!ret && in->channel == CHANNEL_COUNTER)
+		ret = dossier_notify(db, d.id, "receive", NULL, w->e);
 out:
 	json_decref(data);
 	dossier_row_release(&d);
@@ -1180,6 +1182,8 @@ int dossier_act(struct db *db, const struct user *by, const struct audit_actor *
 			ret = event_add(db, &d, who, now, a->name, from, a->to ? a->to : from,
 					note, data);
 	}
+	if (!ret)
+		ret = dossier_notify(db, d.id, a->name, args, e);
 	if (!ret)
 		ret = db_commit(db);
 rollback:

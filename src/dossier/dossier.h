@@ -180,6 +180,8 @@ int dossier_track_limit(void);
 
 extern const struct route dossier_api_routes[];
 extern const unsigned dossier_api_nroutes;
+extern const struct route dossier_message_routes[];
+extern const unsigned dossier_message_nroutes;
 extern const struct route dossier_page_routes[];
 extern const unsigned dossier_page_nroutes;
 

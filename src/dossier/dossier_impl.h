@@ -77,5 +77,18 @@ int64_t dossier_fee_total(const struct procedure *p);
 int dossier_fees_record(struct db *db, const struct dossier_row *d,
 			const struct procedure *p, int64_t fee_paid,
 			const struct user *by, int64_t now);
+/*
+ * Queues the applicant's SMS (and e-mail, if they gave an address) for an
+ * event of the dossier ("receive" at the counter, or an action's name,
+ * with the action's args), in the caller's transaction.  Events the
+ * applicant is not told of do nothing.  A missing template is a bug:
+ * E_INTERNAL, and the change must roll back.
+ */
+int dossier_notify(struct db *db, int64_t dossier_id, const char *event, json_t *args,
+		   struct err *e);
+
+struct request;
+/* The section of the officer's dossier page listing its messages. */
+void dossier_messages_section(struct request *req, struct strbuf *out, int64_t dossier_id);
 
 #endif

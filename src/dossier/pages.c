@@ -23,6 +23,7 @@
 #include "base/xmalloc.h"
 #include "catalog/catalog.h"
 #include "dossier/dossier.h"
+#include "dossier/dossier_impl.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/ratelimit.h"
@@ -1756,6 +1757,7 @@ static int dossier_view(struct request *req, struct response *res, const char *c
 			action_form(req, res, ref, d, json_string_value(a), &p, pd);
 	html(out, "</section>\n");
 	dossier_timeline(out, json_object_get(d, "events"));
+	dossier_messages_section(req, out, jint(d, "id"));
 	page_end(req, res);
 	json_decref(d);
 	procedure_release(&p);

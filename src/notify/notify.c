@@ -10,6 +10,13 @@
 #include "db/db.h"
 #include "notify/notify.h"
 
+static bool silent;
+
+void notify_set_silent(bool on)
+{
+	silent = on;
+}
+
 const char *notify_channel_name(enum notify_channel ch)
 {
 	switch (ch) {
@@ -47,7 +54,7 @@ void notify_render(struct strbuf *out, const char *t, const struct notify_var *v
 	}
 }
 
-static bool recipient_ok(enum notify_channel ch, const char *r)
+bool notify_recipient_ok(enum notify_channel ch, const char *r)
 {
 	size_t n = strlen(r);
 
@@ -80,7 +87,7 @@ int notify_enqueue(struct db *db, enum notify_channel ch, const char *recipient,
 	int64_t version = 0, now = clock_now();
 	int rc;
 
-	if (!recipient_ok(ch, recipient ? recipient : ""))
+	if (!notify_recipient_ok(ch, recipient ? recipient : ""))
 		return err_set(e, E_INVALID, "recipient", "the recipient of a message is malformed");
 	st = db_prepare(db, "SELECT version, subject, body FROM notify_template"
 			" WHERE key = ? AND channel = ? ORDER BY version DESC LIMIT 1");
@@ -101,6 +108,12 @@ int notify_enqueue(struct db *db, enum notify_channel ch, const char *recipient,
 	}
 	if (rc == DB_DONE) {
 		rc = err_set(e, E_NOTFOUND, "template", "no message template %s for %s", key, chn);
+		goto out;
+	}
+	if (silent) {
+		rc = 0;
+		if (id)
+			*id = 0;
 		goto out;
 	}
 	st = db_prepare(db, "INSERT INTO notify_message (channel, recipient, template_key,"

@@ -118,6 +118,11 @@ const fixtures = {
 	'GET /api/v1/dossiers/{code}/slips/{slip}': { scoped: true,
 		own: async (ctx) => ({ code: await ctx.dossier('own'), slip: 'receipt.pdf' }),
 		other: async (ctx) => ({ code: await ctx.dossier('other'), slip: 'receipt.pdf' }) },
+	'GET /api/v1/dossiers/{code}/messages': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other') }) },
+	// Without its query: allowed to anyone, and refused as malformed (400).
+	'GET /api/v1/notify/dlr': {},
 	'GET /api/v1/ledger': {},
 	'GET /api/v1/plans': {},
 	'POST /api/v1/plans/import': { json: () => ({ text: 'không phải kế hoạch', dry_run: true }) },

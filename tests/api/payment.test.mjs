@@ -69,11 +69,6 @@ for (const backend of backends()) {
 			await other.signIn('other', PASSWORD);
 			await spec.signIn('spec', PASSWORD);
 			anon = new Client(srv.url);
-			// The SMS template comes with the notify part (migration 0007's
-			// data); this branch adds the row itself to see the message queued.
-			sql(srv.db, `INSERT INTO notify_template (key, channel, version, subject, body, created_at)
-				SELECT 'payment.received', 'sms', 1, '', 'Ho so {code}: da nhan {amount}.', 0
-				WHERE NOT EXISTS (SELECT 1 FROM notify_template WHERE key = 'payment.received')`);
 		});
 		after(async () => { await srv.stop(); });
 
@@ -181,6 +176,7 @@ for (const backend of backends()) {
 			assert.equal(sms.length, 2);
 			assert.equal(sms[0][0], applicant.phone);
 			assert.match(sms[0][1], new RegExp(d.code.replace(/\./g, '\\.')));
+			assert.match(sms[0][1], /Đã nhận [0-9.]+ đồng phí, lệ phí/, 'the amount is written once, in đồng');
 			// The officer's page shows them; the counter form takes a fee.
 			const page = await (await dh.request('GET', `/ho-so/${encodeURIComponent(d.code)}`)).text();
 			assert.match(page, /POS-778899/);
