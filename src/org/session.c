@@ -315,7 +315,7 @@ int org_authenticate(struct request *req, struct response *res)
 	if (!sess->via_token && state_changing(req)) {
 		const char *given = req_header(req, "X-CSRF-Token");
 
-		if (!given && req->route->kind == ROUTE_HTML)
+		if (!given && !ROUTE_IS_JSON(req->route))
 			given = req_form(req, "csrf");
 		if (!given || !tokens_equal(given, sess->csrf))
 			return err_set(&req->err, E_DENIED, "csrf",
