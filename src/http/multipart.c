@@ -10,6 +10,7 @@
 
 #include "base/xmalloc.h"
 #include "http/http.h"
+#include "http/internal.h"
 
 #define MAX_PARTS 64
 
