@@ -11,6 +11,7 @@
 #include "dossier/dossier.h"
 #include "dossier/slips.h"
 #include "http/http.h"
+#include "portal/portal.h"
 
 static const char usage[] =
 	"usage: cchc serve [--config FILE] [--listen HOST:PORT] [--db URL] [--SETTING VALUE]...\n"
@@ -40,6 +41,8 @@ int cmd_serve(int argc, char **argv)
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
 	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit;
+	unsigned file_limit, upload_limit, code_ttl, lock_time;
+	struct portal_settings ps;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -58,7 +61,11 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "shutdown_grace", &grace) ||
 		      setting_uint(&c, "access_log", &access_log) ||
 		      setting_uint(&c, "tls", &tls) ||
-		      setting_uint(&c, "track_rate_limit", &track_limit) ? 2 : 0;
+		      setting_uint(&c, "track_rate_limit", &track_limit) ||
+		      setting_uint(&c, "upload_file_limit", &file_limit) ||
+		      setting_uint(&c, "upload_body_limit", &upload_limit) ||
+		      setting_uint(&c, "citizen_code_ttl", &code_ttl) ||
+		      setting_uint(&c, "citizen_lock_time", &lock_time) ? 2 : 0;
 	if (!ret && slips_set_forms(config_get(&c, "slip_forms"), &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 2;
@@ -81,6 +88,12 @@ int cmd_serve(int argc, char **argv)
 	hc.db_url = config_get(&c, "db");
 	hc.threads = threads;
 	hc.body_limit = body_limit;
+	hc.upload_limit = upload_limit;
+	ps.upload_dir = config_get(&c, "upload_dir");
+	ps.code_ttl = code_ttl ? code_ttl : 300;
+	ps.lock_time = lock_time;
+	ps.file_limit = file_limit;
+	portal_configure(&ps);
 	hc.connection_timeout = timeout;
 	hc.shutdown_grace = grace;
 	hc.access_log = access_log != 0;
