@@ -46,6 +46,8 @@ const struct config_key config_keys[] = {
 	  "largest request body of the upload routes only, in bytes (several files in one form)" },
 	{ "citizen_code_ttl", "CCHC_CITIZEN_CODE_TTL", "300",
 	  "seconds a sign-in code sent by SMS to a citizen stays valid" },
+	{ "citizen_codes_per_address", "CCHC_CITIZEN_CODES_PER_ADDRESS", "30",
+	  "sign-in codes one address may ask for per hour (mobile carriers put many phones behind one address; 0: no limit)" },
 	{ "citizen_lock_time", "CCHC_CITIZEN_LOCK_TIME", "900",
 	  "seconds a mobile number is locked after five wrong sign-in codes" },
 	{ "tls", "CCHC_TLS", "0",

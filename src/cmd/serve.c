@@ -41,7 +41,7 @@ int cmd_serve(int argc, char **argv)
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
 	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit;
-	unsigned file_limit, upload_limit, code_ttl, lock_time;
+	unsigned file_limit, upload_limit, code_ttl, lock_time, per_address;
 	struct portal_settings ps;
 	int ret;
 
@@ -65,7 +65,8 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "upload_file_limit", &file_limit) ||
 		      setting_uint(&c, "upload_body_limit", &upload_limit) ||
 		      setting_uint(&c, "citizen_code_ttl", &code_ttl) ||
-		      setting_uint(&c, "citizen_lock_time", &lock_time) ? 2 : 0;
+		      setting_uint(&c, "citizen_lock_time", &lock_time) ||
+		      setting_uint(&c, "citizen_codes_per_address", &per_address) ? 2 : 0;
 	if (!ret && slips_set_forms(config_get(&c, "slip_forms"), &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 2;
@@ -93,6 +94,7 @@ int cmd_serve(int argc, char **argv)
 	ps.code_ttl = code_ttl ? code_ttl : 300;
 	ps.lock_time = lock_time;
 	ps.file_limit = file_limit;
+	ps.codes_per_address = (int)per_address;
 	portal_configure(&ps);
 	hc.connection_timeout = timeout;
 	hc.shutdown_grace = grace;

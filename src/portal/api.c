@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
@@ -152,10 +153,15 @@ int portal_add_uploads(struct request *req, const struct citizen *c, const struc
 		       struct file_target *t, int single, int *added)
 {
 	const struct http_part *parts;
+	const char *ct = req_header(req, "Content-Type");
 	size_t n;
-	int ret = req_multipart(req, &parts, &n);
+	int ret;
 
 	*added = 0;
+	/* A form without a file input comes urlencoded: nothing to add. */
+	if (!ct || strncasecmp(ct, "multipart/", 10))
+		return 0;
+	ret = req_multipart(req, &parts, &n);
 	if (ret)
 		return ret;
 	for (size_t i = 0; i < n; i++) {
@@ -287,11 +293,15 @@ static int api_dossier(struct request *req, struct response *res)
 static int api_dossier_files(struct request *req, struct response *res)
 {
 	struct file_target t = { 0, 0, "document", 0 };
-	int64_t id;
+	int64_t id = 0;
 	int added = 0, ret = portal_path_id(req, 0, &id);
-	json_t *d;
+	json_t *d = NULL;
 
 	t.dossier_id = id;
+	if (!ret)
+		ret = citizen_dossier(req->db, req->citizen, id, &d, &req->err);
+	json_decref(d);
+	d = NULL;
 	if (!ret) {
 		const char *doc = req_form(req, "document");
 
@@ -413,11 +423,15 @@ static int api_draft_delete(struct request *req, struct response *res)
 static int api_draft_files(struct request *req, struct response *res)
 {
 	struct file_target t = { 0, 0, "document", 0 };
-	int64_t id;
+	int64_t id = 0;
 	int added = 0, ret = portal_path_id(req, 0, &id);
-	json_t *d;
+	json_t *d = NULL;
 
 	t.draft_id = id;
+	if (!ret)
+		ret = draft_get(req->db, req->citizen, id, &d, &req->err);
+	json_decref(d);
+	d = NULL;
 	if (!ret) {
 		const char *doc = req_form(req, "document");
 

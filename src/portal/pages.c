@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/clock.h"
 #include "base/err.h"
@@ -594,9 +595,13 @@ static int page_dossier_get(struct request *req, struct response *res)
 static int remove_ticked(struct request *req)
 {
 	const struct http_part *parts;
+	const char *ct = req_header(req, "Content-Type");
 	size_t n;
-	int ret = req_multipart(req, &parts, &n);
+	int ret;
 
+	if (!ct || strncasecmp(ct, "multipart/", 10))
+		return 0;
+	ret = req_multipart(req, &parts, &n);
 	for (size_t i = 0; !ret && i < n; i++) {
 		char *end;
 		long long id;
@@ -621,6 +626,15 @@ static int page_dossier_post(struct request *req, struct response *res)
 	struct strbuf url = STRBUF_INIT;
 
 	t.dossier_id = id;
+	if (!ret) {
+		json_t *d = NULL;
+
+		/* Only the applicant's own dossier, before anything else. */
+		ret = citizen_dossier(req->db, req->citizen, id, &d, &req->err);
+		json_decref(d);
+		if (ret)
+			return ret;
+	}
 	if (!ret)
 		ret = remove_ticked(req);
 	if (!ret)

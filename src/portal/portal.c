@@ -31,13 +31,12 @@
 
 #define CODE_GAP 60		/* seconds between two codes to one number */
 #define CODES_PER_HOUR 5	/* per number */
-#define CODES_PER_IP_HOUR 20	/* per address */
 #define MAX_WRONG 5		/* wrong codes in a row before the lock */
 #define SESSION_IDLE (2 * 3600)
 #define SESSION_ABSOLUTE (24 * 3600)
 
 static struct portal_settings settings = {
-	"var/uploads", 300, 900, 5 * 1024 * 1024
+	"var/uploads", 300, 900, 5 * 1024 * 1024, 30
 };
 
 void portal_configure(const struct portal_settings *s)
@@ -188,7 +187,7 @@ int citizen_request_code(struct db *db, const char *phone, const char *ip,
 	ret = count_codes(db, "ip", ip ? ip : "", now - 3600, &n, &latest);
 	if (ret)
 		return ret;
-	if (n >= CODES_PER_IP_HOUR) {
+	if (settings.codes_per_address > 0 && n >= settings.codes_per_address) {
 		ret = err_set(e, E_RATELIMIT, NULL,
 			      "too many codes were requested from this address; try again later");
 		e->retry_after = 600;

@@ -48,6 +48,7 @@ struct portal_settings {
 	int64_t code_ttl;		/* seconds a code is valid (300) */
 	int64_t lock_time;		/* seconds a number is locked after 5 wrong codes (900) */
 	size_t file_limit;		/* largest file, bytes (5 MB) */
+	int codes_per_address;		/* sign-in codes per hour from one address (30) */
 };
 void portal_configure(const struct portal_settings *s);
 const struct portal_settings *portal_settings(void);
@@ -58,7 +59,7 @@ bool portal_phone_ok(const char *phone);
 /*
  * Sends a sign-in code to phone: stores its hash and queues the SMS
  * (template "citizen.otp") in one transaction.  One code per number per
- * minute, five per hour; twenty per address per hour (E_RATELIMIT with
+ * minute, five per hour; codes_per_address per address per hour (E_RATELIMIT with
  * e->retry_after).  A locked number gets E_RATELIMIT saying until when.
  */
 int citizen_request_code(struct db *db, const char *phone, const char *ip,
