@@ -53,6 +53,7 @@ struct request {
 	size_t body_limit;	/* the limit that applied: the route's, see ROUTE_UPLOAD */
 	void *multipart;	/* parsed parts, see req_multipart() */
 	struct citizen *citizen;	/* signed-in citizen (portal), or NULL */
+	bool csrf_verified;	/* the auth hook checked the CSRF token of a session */
 	int status;		/* the status sent, for the access log */
 };
 

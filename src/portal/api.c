@@ -55,11 +55,17 @@ int portal_authenticate(struct request *req, struct response *res)
 		given = req_header(req, "X-CSRF-Token");
 		if (!given && !ROUTE_IS_JSON(req->route))
 			given = req_form(req, "csrf");
-		if (!given || strlen(given) != strlen(c->csrf) ||
-		    sodium_memcmp(given, c->csrf, strlen(c->csrf)))
+		/*
+		 * The session's token; or, on a form rendered before the
+		 * citizen signed in (or by org), the pre-session pair.
+		 */
+		if ((!given || strlen(given) != strlen(c->csrf) ||
+		     sodium_memcmp(given, c->csrf, strlen(c->csrf))) &&
+		    (ROUTE_IS_JSON(req->route) || org_csrf_check(req)))
 			return err_set(&req->err, E_DENIED, "csrf",
 				       "the form has expired or did not come from this site; "
 				       "reload the page and try again");
+		req->csrf_verified = true;
 	}
 	return 0;
 }
