@@ -27,6 +27,7 @@
 #include "http/http.h"
 #include "http/ratelimit.h"
 #include "org/org.h"
+#include "portal/portal.h"
 
 #define COUNTER_URL "/mot-cua"
 #define DOSSIERS_URL "/ho-so"
@@ -1731,6 +1732,12 @@ static int dossier_view(struct request *req, struct response *res, const char *c
 		receipt_links(out, ref);
 	dossier_facts(out, d, &p);
 	dossier_steps(out, json_object_get(d, "steps"));
+	/* The files sent online, and the result document (portal). */
+	portal_dossier_files_html(req, res, jint(d, "id"), ref,
+				  user_has(req->user, ROLE_CLERK | ROLE_SPECIALIST | ROLE_LEADER) &&
+				  (!strcmp(jstr(d, "state"), "approved") ||
+				   !strcmp(jstr(d, "state"), "result_ready") ||
+				   !strcmp(jstr(d, "state"), "returned")));
 	dossier_apologies(out, json_object_get(d, "apologies"));
 	allowed = json_object_get(d, "allowed");
 	html(out, "<section class=\"actions\" aria-labelledby=\"actions-h\">\n<h2 id=\"actions-h\">");
