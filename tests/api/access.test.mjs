@@ -4,6 +4,9 @@
 // deny.  A route added without an access rule, or without a fixture here
 // saying how to call it, makes this test fail.
 import { test, before, after } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startServer, run } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
@@ -302,8 +305,10 @@ async function signedIn(username) {
 	return c;
 }
 
+let uploads;
 before(async () => {
-	srv = await startServer();
+	uploads = mkdtempSync(join(tmpdir(), 'cchc-uploads-'));
+	srv = await startServer({ args: ['--upload-dir', uploads] });
 	const r = run(['routes', '--json']);
 	assert.equal(r.status, 0, r.stderr);
 	routes = JSON.parse(r.stdout);
@@ -320,7 +325,10 @@ before(async () => {
 	citizens.own = await citizen(srv, CITIZEN_PHONE.own);
 	citizens.other = await citizen(srv, CITIZEN_PHONE.other);
 });
-after(async () => { await srv?.stop(); });
+after(async () => {
+	await srv?.stop();
+	rmSync(uploads, { recursive: true, force: true });
+});
 
 const ctx = {
 	// A draft procedure of OWN or of OTHER, made by the province's admin.
