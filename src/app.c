@@ -92,7 +92,19 @@ static void error_page(struct request *req, struct response *res)
 	html_txt(out, _("Something is not right"));
 	html(out, "</h1>\n<p class=\"error\" role=\"alert\">");
 	html_txt(out, req->err.message);
-	html(out, "</p>\n<p><a href=\"/\">");
+	html(out, "</p>\n");
+	if (res->status == 401) {
+		/* Nobody signed in: the way in, back to this page after. */
+		bool citizen = !strncmp(req->url, "/cong-dan/", 10);
+
+		html(out, "<p><a class=\"button\" href=\"");
+		html(out, citizen ? "/cong-dan?next=" : "/dang-nhap?next=");
+		html_url_arg(out, req->url);
+		html(out, "\">");
+		html_txt(out, citizen ? _("Sign in with your mobile number") : _("Sign in"));
+		html(out, "</a></p>\n");
+	}
+	html(out, "<p><a href=\"/\">");
 	html_txt(out, _("Back to the home page"));
 	html(out, "</a></p>\n");
 	page_end(req, res);

@@ -182,8 +182,28 @@ static void set_status(struct request *req, struct response *res, int ret)
 
 /* ---- signing in ---------------------------------------------------------- */
 
+/* Where to go after signing in: a page of the portal, nothing else. */
+static const char *portal_next(const char *next)
+{
+	if (!next || strncmp(next, HOME_URL "/", strlen(HOME_URL) + 1) || strlen(next) > 200)
+		return NULL;
+	for (const char *p = next; *p; p++)
+		if ((unsigned char)*p < 0x21 || *p == 0x7f || *p == '\\' || *p == '"')
+			return NULL;
+	return next;
+}
+
+static void next_field(struct strbuf *out, const char *next)
+{
+	if (!portal_next(next))
+		return;
+	html(out, "<input type=\"hidden\" name=\"next\" value=\"");
+	html_attr(out, next);
+	html(out, "\">\n");
+}
+
 static void phone_form(struct request *req, struct response *res, const char *phone,
-		       const struct err *e)
+		       const char *next, const struct err *e)
 {
 	struct strbuf *out = &res->body;
 
@@ -196,6 +216,7 @@ static void phone_form(struct request *req, struct response *res, const char *ph
 	error_summary(out, e);
 	html(out, "<form class=\"stack\" method=\"post\" action=\"/cong-dan/ma\" novalidate>\n");
 	portal_csrf_field(req, res);
+	next_field(out, next);
 	field(out, e, "phone", _("Mobile number"), "tel", phone,
 	      " inputmode=\"numeric\" autocomplete=\"tel\" maxlength=\"10\" required",
 	      _("10 digits, starting with 0, e.g. 0905123456"), false);
@@ -210,7 +231,7 @@ static void phone_form(struct request *req, struct response *res, const char *ph
 }
 
 static void code_form(struct request *req, struct response *res, const char *phone,
-		      const struct err *e)
+		      const char *next, const struct err *e)
 {
 	struct strbuf *out = &res->body;
 
@@ -224,6 +245,7 @@ static void code_form(struct request *req, struct response *res, const char *pho
 	error_summary(out, e);
 	html(out, "<form class=\"stack\" method=\"post\" action=\"/cong-dan/dang-nhap\" novalidate>\n");
 	portal_csrf_field(req, res);
+	next_field(out, next);
 	html(out, "<input type=\"hidden\" name=\"phone\" value=\"");
 	html_attr(out, phone);
 	html(out, "\">\n");
@@ -232,7 +254,12 @@ static void code_form(struct request *req, struct response *res, const char *pho
 	      _("6 digits"), false);
 	html(out, "<p><button type=\"submit\">");
 	html_txt(out, _("Sign in"));
-	html(out, "</button></p>\n</form>\n<p><a href=\"/cong-dan\">");
+	html(out, "</button></p>\n</form>\n<p><a href=\"/cong-dan");
+	if (portal_next(next)) {
+		html(out, "?next=");
+		html_url_arg(out, next);
+	}
+	html(out, "\">");
 	html_txt(out, _("Did not get it? Ask for a new code"));
 	html(out, "</a></p>\n");
 	page_end(req, res);
@@ -240,35 +267,39 @@ static void code_form(struct request *req, struct response *res, const char *pho
 
 static int page_home(struct request *req, struct response *res)
 {
+	const char *next = portal_next(req_query(req, "next"));
+
 	if (req->citizen) {
-		res_redirect(res, MINE_URL);
+		res_redirect(res, next ? next : MINE_URL);
 		return 0;
 	}
-	phone_form(req, res, "", NULL);
+	phone_form(req, res, "", next, NULL);
 	return 0;
 }
 
 static int page_code(struct request *req, struct response *res)
 {
 	const char *phone = req_form(req, "phone");
+	const char *next = portal_next(req_form(req, "next"));
 	int ret = csrf_check(req);
 
 	if (!ret)
 		ret = citizen_request_code(req->db, phone, req->remote, &req->err);
 	if (person_error(ret)) {
 		set_status(req, res, ret);
-		phone_form(req, res, phone, &req->err);
+		phone_form(req, res, phone, next, &req->err);
 		return 0;
 	}
 	if (ret)
 		return ret;
-	code_form(req, res, phone, NULL);
+	code_form(req, res, phone, next, NULL);
 	return 0;
 }
 
 static int page_sign_in(struct request *req, struct response *res)
 {
 	const char *phone = req_form(req, "phone");
+	const char *next = portal_next(req_form(req, "next"));
 	const char *old = req_cookie(req, CITIZEN_COOKIE);
 	char token[48], csrf[48];
 	int ret = csrf_check(req);
@@ -279,9 +310,9 @@ static int page_sign_in(struct request *req, struct response *res)
 	if (person_error(ret)) {
 		set_status(req, res, ret);
 		if (!portal_phone_ok(phone) || (ret == E_RATELIMIT && !strcmp(req->err.field, "phone")))
-			phone_form(req, res, phone, &req->err);
+			phone_form(req, res, phone, next, &req->err);
 		else
-			code_form(req, res, phone, &req->err);
+			code_form(req, res, phone, next, &req->err);
 		return 0;
 	}
 	if (ret)
@@ -289,7 +320,7 @@ static int page_sign_in(struct request *req, struct response *res)
 	if (req->citizen && old)
 		(void)citizen_sign_out(req->db, old);
 	res_cookie(req, res, CITIZEN_COOKIE, token, -1);
-	res_redirect(res, MINE_URL);
+	res_redirect(res, next ? next : MINE_URL);
 	return 0;
 }
 
