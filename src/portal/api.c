@@ -160,6 +160,7 @@ int portal_add_uploads(struct request *req, const struct citizen *c, const struc
 {
 	const struct http_part *parts;
 	const char *ct = req_header(req, "Content-Type");
+	struct audit_actor who = audit_actor_of(req);
 	size_t n;
 	int ret;
 
@@ -191,7 +192,7 @@ int portal_add_uploads(struct request *req, const struct citizen *c, const struc
 				continue;
 			t->doc_index = (int)v;
 		}
-		ret = file_add(req->db, c, by, t, p->name, p->filename, p->content_type,
+		ret = file_add(req->db, c, by, &who, t, p->name, p->filename, p->content_type,
 			       p->data, p->len, &id, &req->err);
 		if (ret)
 			return ret;

@@ -368,6 +368,11 @@ int citizen_sign_in(struct db *db, const char *phone, const char *code,
 	db_bind_int(st, 5, now);
 	db_bind_int(st, 6, now);
 	ret = db_run(st);
+	if (!ret) {
+		struct audit_actor who = { 0, "citizen", ip ? ip : "", "/" };
+
+		ret = audit_log(db, &who, "citizen.sign_in", "citizen", phone, NULL, NULL);
+	}
 	if (!ret)
 		ret = db_commit(db);
 rollback:
@@ -1106,9 +1111,9 @@ static int own_incomplete(struct db *db, const struct citizen *c, int64_t id,
 }
 
 int file_add(struct db *db, const struct citizen *c, const struct user *by,
-	     const struct file_target *t, const char *field, const char *name,
-	     const char *declared, const void *data, size_t len, int64_t *id,
-	     struct err *e)
+	     const struct audit_actor *who, const struct file_target *t,
+	     const char *field, const char *name, const char *declared,
+	     const void *data, size_t len, int64_t *id, struct err *e)
 {
 	struct procedure p = PROCEDURE_INIT;
 	struct db_stmt *st;
@@ -1154,6 +1159,8 @@ int file_add(struct db *db, const struct citizen *c, const struct user *by,
 		goto out;
 	sha256_hex(data, len, hash);
 	ret = store_bytes(hash, data, len);
+	if (!ret)
+		ret = db_begin(db);
 	if (ret)
 		goto out;
 	st = db_prepare(db, "INSERT INTO dossier_file (dossier_id, draft_id, kind, doc_index,"
@@ -1187,6 +1194,20 @@ int file_add(struct db *db, const struct citizen *c, const struct user *by,
 		db_bind_null(st, 9);
 	db_bind_int(st, 10, clock_now());
 	ret = db_one_int(st, id);
+	if (!ret && !c) {
+		/* An officer's result is a change to the dossier: audited. */
+		json_t *after = json_pack("{s:s,s:s,s:I}", "name", name, "sha256", hash,
+					  "size", (json_int_t)len);
+		char ids[24];
+
+		snprintf(ids, sizeof(ids), "%lld", (long long)t->dossier_id);
+		ret = audit_log(db, who, "dossier.result_file", "dossier", ids, NULL, after);
+		json_decref(after);
+	}
+	if (!ret)
+		ret = db_commit(db);
+	else
+		db_rollback(db);
 out:
 	free(code);
 	procedure_release(&p);

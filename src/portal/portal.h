@@ -142,12 +142,12 @@ struct file_target {
  * Stores an upload (checked with upload_check) and records it.  A citizen
  * adds documents to their own draft, or to their dossier while it is
  * incomplete (c set); an officer who may see the dossier adds its result
- * (by set, c NULL).  Fills *id.
+ * (by set, c NULL), recorded in the audit log as `who`.  Fills *id.
  */
 int file_add(struct db *db, const struct citizen *c, const struct user *by,
-	     const struct file_target *t, const char *field, const char *name,
-	     const char *declared, const void *data, size_t len, int64_t *id,
-	     struct err *e);
+	     const struct audit_actor *who, const struct file_target *t,
+	     const char *field, const char *name, const char *declared,
+	     const void *data, size_t len, int64_t *id, struct err *e);
 /* Removes a document from the citizen's draft or incomplete dossier. */
 int file_remove(struct db *db, const struct citizen *c, int64_t id, struct err *e);
 

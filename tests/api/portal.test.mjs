@@ -409,6 +409,7 @@ for (const backend of backends()) {
 			assert.equal(r.status, 201, JSON.stringify(body));
 			const res = body.items.find((f) => f.kind === 'result');
 			assert.ok(res);
+			assert.equal(sql(srv, `SELECT COUNT(*) FROM audit WHERE action = 'dossier.result_file' AND object_id = '${filed.id}'`), '1');
 			const mine = await (await c.request('GET', `/api/v1/citizen/dossiers/${filed.id}`)).json();
 			assert.ok(mine.files.some((f) => f.kind === 'result' && f.id === res.id));
 			const dl = await c.request('GET', `/api/v1/citizen/files/${res.id}`);
