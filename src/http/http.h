@@ -161,8 +161,6 @@ void http_parts_free(struct http_part *parts, size_t n);
  * req_form() also finds the plain fields of a multipart body.
  */
 int req_multipart(struct request *req, const struct http_part **parts, size_t *n);
-/* The first part named name that carries a file, or NULL. */
-const struct http_part *req_file(struct request *req, const char *name);
 
 /* Whether the request came over TLS (from the config). */
 bool req_tls(const struct request *req);

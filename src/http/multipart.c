@@ -226,16 +226,6 @@ int req_multipart(struct request *req, const struct http_part **parts, size_t *n
 	return m->ret;
 }
 
-const struct http_part *req_file(struct request *req, const char *name)
-{
-	struct multipart *m = parsed(req);
-
-	for (size_t i = 0; i < m->n; i++)
-		if (m->parts[i].filename && !strcmp(m->parts[i].name, name))
-			return &m->parts[i];
-	return NULL;
-}
-
 void multipart_release(struct request *req)
 {
 	struct multipart *m = req->multipart;

@@ -139,11 +139,19 @@ void portal_send_file(struct response *res, struct stored_file *f, bool inline_o
 		!strcmp(f->content_type, "image/png") ? "image/png" : "image/jpeg";
 	strbuf_reset(&res->body);
 	strbuf_add(&res->body, f->data, f->len);
+	/* An ASCII name for old clients, the real one (RFC 6266) for the rest. */
 	strbuf_addstr(&cd, inline_ok ? "inline; filename=\"" : "attachment; filename=\"");
 	for (const char *p = f->name; *p; p++)
 		strbuf_addch(&cd, (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			     (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ? *p : '_');
-	strbuf_addch(&cd, '"');
+	strbuf_addstr(&cd, "\"; filename*=UTF-8''");
+	for (const unsigned char *p = (const unsigned char *)f->name; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_')
+			strbuf_addch(&cd, *p);
+		else
+			strbuf_addf(&cd, "%%%02X", *p);
+	}
 	res_header(res, "Content-Disposition", cd.buf);
 	res_header(res, "Cache-Control", "private, no-store");
 	res_header(res, "Content-Security-Policy", "default-src 'none'; sandbox");

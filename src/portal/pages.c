@@ -773,34 +773,11 @@ static void draft_form(struct request *req, struct response *res, json_t *d,
 	page_end(req, res);
 }
 
-/* A blank draft of procedure code for the form, prefilled from the account. */
-static int blank_draft(struct request *req, const char *code, json_t **out)
-{
-	int64_t id = 0;
-	int ret;
-
-	/* Built inside a transaction that is rolled back: nothing is kept. */
-	ret = db_begin(req->db);
-	if (ret)
-		return ret;
-	{
-		struct draft_input in = { code, NULL, NULL, NULL, NULL, NULL, NULL };
-
-		ret = draft_create(req->db, req->citizen, &in, &id, &req->err);
-		if (!ret)
-			ret = draft_get(req->db, req->citizen, id, out, &req->err);
-	}
-	db_rollback(req->db);
-	if (!ret)
-		json_object_set_new(*out, "id", json_integer(0));
-	return ret;
-}
-
 static int page_file_new(struct request *req, struct response *res)
 {
 	struct strbuf action = STRBUF_INIT;
 	json_t *d = NULL;
-	int ret = blank_draft(req, req_arg(req, 0), &d);
+	int ret = draft_blank(req->db, req->citizen, req_arg(req, 0), &d, &req->err);
 
 	if (ret == E_INVALID)
 		ret = E_NOTFOUND;

@@ -200,6 +200,21 @@ int citizen_request_code(struct db *db, const char *phone, const char *ip,
 	ret = db_begin(db);
 	if (ret)
 		return ret;
+	/* What no longer counts for anything goes: a day is enough. */
+	st = db_prepare(db, "DELETE FROM citizen_code WHERE phone = ? AND created_at < ?");
+	db_bind_text(st, 1, phone);
+	db_bind_int(st, 2, now - 86400);
+	ret = db_run(st);
+	if (!ret) {
+		st = db_prepare(db, "DELETE FROM citizen_failure WHERE phone = ? AND at < ?");
+		db_bind_text(st, 1, phone);
+		db_bind_int(st, 2, now - 86400);
+		ret = db_run(st);
+	}
+	if (ret) {
+		db_rollback(db);
+		return ret;
+	}
 	st = db_prepare(db, "INSERT INTO citizen_code (phone, code_hash, ip, created_at, expires_at)"
 			" VALUES (?, ?, ?, ?, ?)");
 	db_bind_text(st, 1, phone);
@@ -776,6 +791,29 @@ int draft_get(struct db *db, const struct citizen *c, int64_t id, json_t **out,
 	}
 	json_decref(files);
 	json_decref(agencies);
+	procedure_release(&p);
+	return ret;
+}
+
+int draft_blank(struct db *db, const struct citizen *c, const char *code, json_t **out,
+		struct err *e)
+{
+	struct procedure p = PROCEDURE_INIT;
+	json_t *agencies = NULL;
+	int ret = online_procedure(db, code, &p, e);
+
+	*out = NULL;
+	if (!ret)
+		ret = dossier_receiving_agencies(db, &p, &agencies);
+	if (!ret) {
+		*out = json_pack("{s:i,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:o}",
+				 "id", 0, "procedure", p.code, "agency", "",
+				 "applicant_name", c->name, "applicant_id", "",
+				 "applicant_email", c->email, "applicant_address", "",
+				 "request", "", "procedure_name", p.name, "online", p.online,
+				 "documents", documents_json(&p), "files", json_array(),
+				 "agencies", agencies);
+	}
 	procedure_release(&p);
 	return ret;
 }

@@ -105,6 +105,9 @@ int draft_update(struct db *db, const struct citizen *c, int64_t id,
 /* The draft with its procedure's documents, files and receiving agencies. */
 int draft_get(struct db *db, const struct citizen *c, int64_t id, json_t **out,
 	      struct err *e);
+/* The same shape for a draft not yet saved (id 0), prefilled from the profile. */
+int draft_blank(struct db *db, const struct citizen *c, const char *code, json_t **out,
+		struct err *e);
 /* Unsubmitted drafts of the citizen (JSON array). */
 int draft_list(struct db *db, const struct citizen *c, json_t **out);
 int draft_delete(struct db *db, const struct citizen *c, int64_t id, struct err *e);
