@@ -474,7 +474,8 @@ static void file_list(struct strbuf *out, json_t *files, json_int_t doc, const c
 			html(out, "\"><label for=\"rm-");
 			html_attr(out, id);
 			html(out, "\">");
-			html_txt(out, _("remove"));
+			/* Each box says which file it removes, to screen readers too. */
+			html_txt_sub(out, _("remove %s"), jstr(f, "name"), NULL);
 			html(out, "</label></span>");
 		}
 		html(out, "</li>\n");
@@ -965,7 +966,7 @@ static int page_attach_result(struct request *req, struct response *res)
 	if (ret)
 		return ret;
 	strbuf_addstr(&url, "/ho-so/");
-	strbuf_addstr(&url, req_arg(req, 0));
+	html_url_arg(&url, req_arg(req, 0));	/* "#id" before it has a code */
 	res_redirect(res, url.buf);
 	strbuf_release(&url);
 	return 0;

@@ -475,6 +475,26 @@ for (const backend of backends()) {
 			const id = /\/cong-dan\/ho-so\/(\d+)/.exec(where)[1];
 			const page = await (await clerk.request('GET', `/ho-so/${encodeURIComponent('#' + id)}`)).text();
 			assert.match(page, /thong-bao\.pdf/);
+			// The officer attaches a result through the dossier page's form.
+			const ref = encodeURIComponent('#' + id);
+			r = await clerk.request('POST', `/ho-so/${ref}/ket-qua`, { multipart: formData({},
+				[['file', 'giay-xac-nhan.pdf', 'application/pdf', PDF]]) });
+			assert.equal(r.status, 303, await r.text());
+			assert.equal(r.headers.get('location'), `/ho-so/${ref}`);
+			html = await (await c.request('GET', where.replace(/\?.*/, ''))).text();
+			assert.match(html, /giay-xac-nhan\.pdf/);
+			// A draft saved, then deleted from its form.
+			r = await c.request('POST', `/cong-dan/nop/${PAUSE}`, { multipart: formData({
+				agency: AGENCY, applicant_name: 'Phan Văn Lộc', action: 'save' }) });
+			assert.equal(r.status, 303);
+			const saved = r.headers.get('location');
+			assert.match(saved, /^\/cong-dan\/nhap\/\d+\?luu=1$/);
+			html = await (await c.request('GET', saved)).text();
+			assert.match(html, /Bản nháp đã được lưu/);
+			assert.match(html, /value="Phan Văn Lộc"/);
+			r = await c.request('POST', saved.replace(/\?.*/, ''), { form: { action: 'delete' } });
+			assert.equal(r.status, 303);
+			assert.equal((await c.request('GET', saved.replace(/\?.*/, ''))).status, 404);
 			// The catalogue links to online filing.
 			const cat = await (await new Client(srv.url).request('GET', `/thu-tuc/${PAUSE}`)).text();
 			assert.match(cat, new RegExp(`href="/cong-dan/nop/${PAUSE.replace('.', '\\.')}"`));
