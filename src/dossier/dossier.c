@@ -661,6 +661,8 @@ int dossier_intake(struct db *db, const struct user *by, const struct audit_acto
 	ret = event_add(db, &d, who, now, "submit", "", "submitted", NULL, data);
 	if (!ret && in->channel == CHANNEL_COUNTER)
 		ret = receive(db, cal, &p, &a, &d, who, "submitted", now, e);
+	if (!ret && in->also)
+		ret = in->also(db, *id, in->also_ctx, e);
 	if (!ret)
 		ret = db_commit(db);
 rollback:

@@ -53,6 +53,13 @@ struct dossier_intake {
 	json_t *documents;		/* indexes of the procedure's documents received; NULL: all */
 	int64_t fee_paid;		/* VND taken at the counter */
 	const char *postal_tracking;	/* the post's tracking number (postal) */
+	/*
+	 * Optional: runs inside the intake's transaction once the dossier is
+	 * written (the portal moves a draft's files to it), so both happen
+	 * or neither.  Returns 0 or an E_* code (which rolls back).
+	 */
+	int (*also)(struct db *db, int64_t id, void *ctx, struct err *e);
+	void *also_ctx;
 };
 
 /*

@@ -897,6 +897,30 @@ static int first_missing(struct db *db, const char *col, int64_t id, int ndocs, 
 	return 0;
 }
 
+/* Inside the intake: the draft points at its dossier, its files move to it. */
+static int move_draft(struct db *db, int64_t dossier_id, void *ctx, struct err *e)
+{
+	int64_t draft = *(int64_t *)ctx;
+	struct db_stmt *st = db_prepare(db, "UPDATE citizen_draft SET dossier_id = ?,"
+					" updated_at = ? WHERE id = ? AND dossier_id IS NULL");
+	int ret;
+
+	db_bind_int(st, 1, dossier_id);
+	db_bind_int(st, 2, clock_now());
+	db_bind_int(st, 3, draft);
+	ret = db_run(st);
+	if (!ret && db_changes(db) != 1)
+		return err_set(e, E_CONFLICT, NULL, "this draft was already sent");
+	if (!ret) {
+		st = db_prepare(db, "UPDATE dossier_file SET dossier_id = ?, draft_id = NULL"
+				" WHERE draft_id = ?");
+		db_bind_int(st, 1, dossier_id);
+		db_bind_int(st, 2, draft);
+		ret = db_run(st);
+	}
+	return ret;
+}
+
 int draft_submit(struct db *db, const struct citizen *c, int64_t id,
 		 int64_t *dossier_id, struct err *e)
 {
@@ -946,37 +970,10 @@ int draft_submit(struct db *db, const struct citizen *c, int64_t id,
 	in.applicant_email = fields[4];
 	in.applicant_address = fields[5];
 	in.request = *fields[6] ? fields[6] : NULL;
-	/*
-	 * Intake commits on its own; the draft then points at the dossier and
-	 * its files move with it.  Should that second step fail, the dossier
-	 * stands and the draft stays for the citizen to see (logged).
-	 */
+	/* The draft and its files go with the dossier, in its transaction. */
+	in.also = move_draft;
+	in.also_ctx = &id;
 	ret = dossier_intake(db, NULL, &who, &in, dossier_id, e);
-	if (ret)
-		goto out;
-	ret = db_begin(db);
-	if (!ret) {
-		st = db_prepare(db, "UPDATE citizen_draft SET dossier_id = ?, updated_at = ?"
-				" WHERE id = ?");
-		db_bind_int(st, 1, *dossier_id);
-		db_bind_int(st, 2, clock_now());
-		db_bind_int(st, 3, id);
-		ret = db_run(st);
-	}
-	if (!ret) {
-		st = db_prepare(db, "UPDATE dossier_file SET dossier_id = ?, draft_id = NULL"
-				" WHERE draft_id = ?");
-		db_bind_int(st, 1, *dossier_id);
-		db_bind_int(st, 2, id);
-		ret = db_run(st);
-	}
-	if (!ret)
-		ret = db_commit(db);
-	if (ret) {
-		db_rollback(db);
-		ret = error("dossier %lld was filed but draft %lld was not moved",
-			    (long long)*dossier_id, (long long)id);
-	}
 out:
 	for (int i = 0; i < 7; i++)
 		free(fields[i]);
