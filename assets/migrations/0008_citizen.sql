@@ -89,10 +89,5 @@ CREATE TABLE dossier_file (
 CREATE INDEX dossier_file_dossier ON dossier_file (dossier_id, id);
 CREATE INDEX dossier_file_draft ON dossier_file (draft_id, id);
 
--- The text of the sign-in code, unless the notification module's
--- migration already has it.
-INSERT INTO notify_template (key, channel, version, subject, body, created_at)
-SELECT 'citizen.otp', 'sms', 1, '',
-	'Ma dang nhap Cong dich vu cong Quang Nam: {code}. Het han sau {minutes} phut. Khong cung cap ma nay cho ai.',
-	0
-WHERE NOT EXISTS (SELECT 1 FROM notify_template WHERE key = 'citizen.otp' AND channel = 'sms');
+-- The text of the sign-in code (template "citizen.otp", sms) is the
+-- notification module's, in 0007.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startServer, run } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
-import { citizen, formData, PDF } from '../lib/citizen.mjs';
+import { citizen, ensureOtpTemplate, formData, PDF } from '../lib/citizen.mjs';
 
 const PASSWORD = 'mat-khau-ma-tran-2021';
 const ROLES = ['admin', 'clerk', 'specialist', 'leader', 'monitor', 'reporter', 'postal'];
@@ -312,6 +312,7 @@ before(async () => {
 	const r = run(['routes', '--json']);
 	assert.equal(r.status, 0, r.stderr);
 	routes = JSON.parse(r.stdout);
+	ensureOtpTemplate(srv);
 	addUser('boss', 'admin', 'ubnd-tinh');
 	addUser('probe', 'clerk', OWN);
 	addUser('target-own', 'clerk', 'xa-dai-hiep');

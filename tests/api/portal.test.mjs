@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { backends, startServer, run } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
-import { sql, lastCode, citizen, formData, PDF, PNG, JPEG } from '../lib/citizen.mjs';
+import { sql, lastCode, citizen, ensureOtpTemplate, formData, PDF, PNG, JPEG } from '../lib/citizen.mjs';
 
 const PASSWORD = 'mat-khau-cong-dan-2021';
 const PAUSE = '1.001570';	// Tạm ngừng hoạt động hộ kinh doanh: district, fully online, 1 document
@@ -46,6 +46,7 @@ for (const backend of backends()) {
 			srv = await startServer({ backend, args: ['--upload-dir', uploads,
 				'--upload-file-limit', String(FILE_LIMIT), '--upload-body-limit', '3000000',
 				'--citizen-codes-per-address', '1000'] });
+			ensureOtpTemplate(srv);
 			addUser(srv, 'dl', 'clerk,specialist,leader', AGENCY);
 			addUser(srv, 'nt', 'clerk,specialist,leader', 'huyen-nui-thanh');
 			[clerk, clerkOther] = await Promise.all([officer(srv, 'dl'), officer(srv, 'nt')]);
@@ -72,7 +73,7 @@ for (const backend of backends()) {
 			const code = lastCode(srv, phone);
 			assert.match(code, /^\d{6}$/);
 			const sms = sql(srv, `SELECT channel || '|' || body FROM notify_message WHERE recipient = '${phone}'`);
-			assert.match(sms, /^sms\|.*\d{6}.*5 phut/);
+			assert.match(sms, /^sms\|.*\d{6}.*5 ph[uú]t/);
 			const stored = sql(srv, `SELECT code_hash FROM citizen_code WHERE phone = '${phone}'`);
 			assert.match(stored, /^[0-9a-f]{64}$/);
 			assert.ok(!stored.includes(code));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import { launch, open } from '../lib/browser.mjs';
-import { lastCode, PDF, PNG } from '../lib/citizen.mjs';
+import { ensureOtpTemplate, lastCode, PDF, PNG } from '../lib/citizen.mjs';
 
 const PROC = '1.001570';	// Tạm ngừng hoạt động hộ kinh doanh: fully online, one document
 const PHONE = '0935123789';
@@ -19,6 +19,7 @@ let srv, browser, uploads;
 before(async () => {
 	uploads = mkdtempSync(join(tmpdir(), 'cchc-uploads-'));
 	srv = await startServer({ args: ['--upload-dir', uploads] });
+	ensureOtpTemplate(srv);
 	browser = await launch();
 });
 after(async () => {
