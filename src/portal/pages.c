@@ -388,6 +388,8 @@ static int page_mine(struct request *req, struct response *res)
 		     req->citizen->phone, NULL);
 	html(out, "</p>\n<p><a class=\"button\" href=\"/thu-tuc?online=full\">");
 	html_txt(out, _("File a new dossier online"));
+	html(out, "</a></p>\n<p class=\"meta\"><a href=\"/thu-tuc?online=partial\">");
+	html_txt(out, _("Procedures partly online (the rest at the counter)"));
 	html(out, "</a></p>\n");
 	if (json_array_size(drafts)) {
 		html(out, "<h2>");
