@@ -850,14 +850,27 @@ static int draft_post(struct request *req, struct response *res, const char *cod
 		ret = portal_add_uploads(req, req->citizen, NULL, &t, -1, &added);
 	if (!ret && !strcmp(action, "submit"))
 		ret = draft_submit(req->db, req->citizen, id, &did, &req->err);
-	if (person_error(ret) && id) {
+	if (person_error(ret)) {
 		struct err e = req->err;
 		json_t *d = NULL;
 
 		set_status(req, res, ret);
-		if (draft_get(req->db, req->citizen, id, &d, &req->err))
-			return ret;
-		strbuf_addf(&url, DRAFT_URL "%lld", (long long)id);
+		if (id) {
+			if (draft_get(req->db, req->citizen, id, &d, &req->err))
+				return ret;
+			strbuf_addf(&url, DRAFT_URL "%lld", (long long)id);
+		} else {
+			/* Not saved at all: the blank form with what was typed. */
+			static const char *const keep[] = { "agency", "applicant_name",
+				"applicant_id", "applicant_email", "applicant_address", "request" };
+
+			if (draft_blank(req->db, req->citizen, code, &d, &req->err))
+				return ret;
+			for (size_t i = 0; i < ARRAY_SIZE(keep); i++)
+				if (req_form(req, keep[i]))
+					json_object_set_new(d, keep[i], json_string(req_form(req, keep[i])));
+			strbuf_addf(&url, FILE_URL "%s", code);
+		}
 		draft_form(req, res, d, url.buf, &e);
 		json_decref(d);
 		strbuf_release(&url);

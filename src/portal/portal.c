@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1001,26 +1002,51 @@ const char *upload_sniff(const void *data, size_t len)
 	return NULL;
 }
 
-/* The type a file's name suggests, or NULL if it suggests none we take. */
-static const char *type_of_name(const char *name)
+/*
+ * The type a file's name or declared type claims, if it is one of the
+ * three (with the aliases clients send); NULL when it claims none of them.
+ */
+static const char *claimed_type(const char *name, const char *declared)
 {
-	const char *dot = name ? strrchr(name, '.') : NULL;
+	static const struct { const char *ext, *type; } exts[] = {
+		{ ".pdf", "application/pdf" }, { ".jpg", "image/jpeg" },
+		{ ".jpeg", "image/jpeg" }, { ".jpe", "image/jpeg" }, { ".jfif", "image/jpeg" },
+		{ ".png", "image/png" },
+	};
+	static const struct { const char *declared, *type; } types[] = {
+		{ "application/pdf", "application/pdf" }, { "application/x-pdf", "application/pdf" },
+		{ "image/jpeg", "image/jpeg" }, { "image/jpg", "image/jpeg" },
+		{ "image/pjpeg", "image/jpeg" }, { "image/png", "image/png" },
+		{ "image/x-png", "image/png" },
+	};
+	const char *dot;
 
-	if (!dot)
-		return NULL;
-	if (!strcasecmp(dot, ".pdf"))
-		return "application/pdf";
-	if (!strcasecmp(dot, ".jpg") || !strcasecmp(dot, ".jpeg"))
-		return "image/jpeg";
-	if (!strcasecmp(dot, ".png"))
-		return "image/png";
-	return "other";
+	if (name && (dot = strrchr(name, '.')))
+		for (size_t i = 0; i < ARRAY_SIZE(exts); i++)
+			if (!strcasecmp(dot, exts[i].ext))
+				return exts[i].type;
+	if (declared)
+		for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+			size_t n = strlen(types[i].declared);
+
+			if (!strncasecmp(declared, types[i].declared, n) &&
+			    (!declared[n] || declared[n] == ';' || declared[n] == ' '))
+				return types[i].type;
+		}
+	return NULL;
+}
+
+static const char *type_word(const char *type)
+{
+	return !strcmp(type, "application/pdf") ? "PDF" : !strcmp(type, "image/png") ? "PNG" :
+		"JPEG";
 }
 
 int upload_check(const char *field, const char *name, const char *declared,
 		 const void *data, size_t len, const char **type, struct err *e)
 {
-	const char *by_name = type_of_name(name), *sniffed;
+	const char *by_name = claimed_type(name, NULL), *by_type = claimed_type(NULL, declared);
+	const char *sniffed;
 
 	*type = NULL;
 	if (!name || !*name)
@@ -1032,18 +1058,16 @@ int upload_check(const char *field, const char *name, const char *declared,
 			       "file \"%s\" is too large: %zu kB, the limit is %zu kB",
 			       name, (len + 1023) / 1024, settings.file_limit / 1024);
 	sniffed = upload_sniff(data, len);
-	if (!sniffed && by_name && strcmp(by_name, "other"))
+	if (!sniffed && by_name)
 		return err_set(e, E_INVALID, field,
 			       "file \"%s\" is not what its name says: its content is not a %s",
-			       name, !strcmp(by_name, "application/pdf") ? "PDF" :
-			       !strcmp(by_name, "image/png") ? "PNG" : "JPEG");
+			       name, type_word(by_name));
 	if (!sniffed)
 		return err_set(e, E_INVALID, field,
 			       "file \"%s\" is not a document: send a PDF, JPEG or PNG file",
 			       name);
-	if ((by_name && strcmp(by_name, sniffed)) ||
-	    (declared && *declared && strncasecmp(declared, "application/octet-stream", 24) &&
-	     strncasecmp(declared, sniffed, strlen(sniffed))))
+	/* The content decides; a name or a declared type saying otherwise lies. */
+	if ((by_name && strcmp(by_name, sniffed)) || (by_type && strcmp(by_type, sniffed)))
 		return err_set(e, E_INVALID, field,
 			       "file \"%s\" lies about its type: its name or declared type says another type than its content (%s)",
 			       name, sniffed);

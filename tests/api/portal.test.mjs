@@ -447,6 +447,14 @@ for (const backend of backends()) {
 			c.csrf = /name="csrf" value="([^"]+)"/.exec(html)[1];
 			assert.match(html, /enctype="multipart\/form-data"/);
 			assert.match(html, /<input type="file" id="f-doc_0" name="doc_0"/);
+			// A wrong e-mail before anything is saved: the form again, as typed.
+			r = await c.request('POST', `/cong-dan/nop/${PAUSE}`, { multipart: formData({
+				agency: AGENCY, applicant_name: 'Phan Văn Lộc', applicant_email: 'sai', action: 'save' }) });
+			html = await r.text();
+			assert.equal(r.status, 400);
+			assert.match(html, /id="f-applicant_email-error"/);
+			assert.match(html, /value="Phan Văn Lộc"/);
+			assert.match(html, new RegExp(`action="/cong-dan/nop/${PAUSE.replace('.', '\\.')}"`));
 			// Sending without the document: the form again, the error linked to the input.
 			r = await c.request('POST', `/cong-dan/nop/${PAUSE}`, { multipart: formData({
 				agency: AGENCY, applicant_name: 'Phan Văn Lộc', action: 'submit' }) });

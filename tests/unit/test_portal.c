@@ -49,6 +49,13 @@ Test(upload, refuses_with_the_file_and_the_reason)
 	cr_assert_eq(upload_check("doc_0", "scan", "application/octet-stream", png, sizeof(png),
 				  &type, &e), 0);
 	cr_assert_str_eq(type, "image/png");
+	/* The aliases clients send, and names that claim nothing. */
+	cr_assert_eq(upload_check("doc_0", "anh.jfif", "image/pjpeg", jpeg, sizeof(jpeg),
+				  &type, &e), 0);
+	cr_assert_eq(upload_check("doc_0", "scan.heic", "image/jpg", jpeg, sizeof(jpeg),
+				  &type, &e), 0);
+	cr_assert_eq(upload_check("doc_0", "a.pdf", "application/pdf; name=a.pdf", pdf,
+				  sizeof(pdf) - 1, &type, &e), 0);
 
 	/* Lies: a PNG named .pdf, a PDF declared as an image. */
 	cr_assert_eq(upload_check("doc_1", "anh.pdf", "application/pdf", png, sizeof(png),
