@@ -531,10 +531,11 @@ static int page_dossier(struct request *req, struct response *res, const struct 
 	html(out, "</a></p>\n<h1>");
 	html_txt(out, jstr(d, "procedure_name"));
 	html(out, "</h1>\n");
-	if (req_query(req, "moi"))
-		html(out, "<p class=\"notice\" role=\"status\">"),
-		html_txt(out, _("Your dossier has been sent. The desk checks it and receives it, or tells you what is missing.")),
+	if (req_query(req, "moi")) {
+		html(out, "<p class=\"notice\" role=\"status\">");
+		html_txt(out, _("Your dossier has been sent. The desk checks it and receives it, or tells you what is missing."));
 		html(out, "</p>\n");
+	}
 	html(out, "<dl class=\"facts\">\n<dt>");
 	html_txt(out, _("State"));
 	html(out, "</dt><dd>");
@@ -711,10 +712,11 @@ static void draft_form(struct request *req, struct response *res, json_t *d,
 	html(out, "\">");
 	html_txt(out, _("about this procedure"));
 	html(out, "</a></p>\n");
-	if (req_query(req, "luu"))
-		html(out, "<p class=\"notice\" role=\"status\">"),
-		html_txt(out, _("Your draft has been saved. You can come back and finish it later.")),
+	if (req_query(req, "luu")) {
+		html(out, "<p class=\"notice\" role=\"status\">");
+		html_txt(out, _("Your draft has been saved. You can come back and finish it later."));
 		html(out, "</p>\n");
+	}
 	error_summary(out, e);
 	html(out, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" action=\"");
 	html_attr(out, action);
