@@ -22,6 +22,7 @@
 #include "base/i18n.h"
 #include "base/log.h"
 #include "base/strbuf.h"
+#include "base/text.h"
 #include "base/xmalloc.h"
 #include "catalog/catalog.h"
 #include "db/db.h"
@@ -465,6 +466,8 @@ int citizen_update(struct db *db, struct citizen *c, const char *name,
 	email = email ? email : c->email;
 	if (strlen(name) > 200)
 		return err_set(e, E_INVALID, "name", "the name is longer than 200 characters");
+	if (!text_utf8_valid(name, strlen(name)))
+		return err_set(e, E_INVALID, "name", "'%s' is not valid text (UTF-8)", "name");
 	if (!email_ok(email))
 		return err_set(e, E_INVALID, "email", "the e-mail address is not valid");
 	st = db_prepare(db, "UPDATE citizen SET name = ?, email = ? WHERE id = ?");
@@ -630,7 +633,43 @@ static int check_text(const char *field, const char *v, size_t max, struct err *
 	if (v && strlen(v) > max)
 		return err_set(e, E_INVALID, field, "'%s' is longer than %zu characters",
 			       field, max);
+	if (v && !text_utf8_valid(v, strlen(v)))
+		return err_set(e, E_INVALID, field, "'%s' is not valid text (UTF-8)", field);
 	return 0;
+}
+
+/*
+ * A file's name as shown: its last path component, valid UTF-8 (a bad
+ * byte or a control character becomes '_'), at most 200 bytes, whole
+ * characters only.
+ */
+static void clean_name(const char *name, struct strbuf *out)
+{
+	const char *base = strrchr(name, '/'), *p;
+	size_t n;
+
+	base = base ? base + 1 : name;
+	p = strrchr(base, '\\');
+	base = p ? p + 1 : base;
+	n = strlen(base);
+	for (size_t i = 0; i < n;) {
+		unsigned cp;
+		size_t k = text_utf8_decode(base + i, n - i, &cp);
+
+		if (!k || cp < 0x20 || cp == 0x7f) {
+			if (out->len + 1 > 200)
+				break;
+			strbuf_addch(out, '_');
+			i += k ? k : 1;
+			continue;
+		}
+		if (out->len + k > 200)
+			break;
+		strbuf_add(out, base + i, k);
+		i += k;
+	}
+	if (!out->len)
+		strbuf_addstr(out, "file");
 }
 
 static int check_draft_input(const struct draft_input *in, struct err *e)
@@ -1236,13 +1275,11 @@ int file_add(struct db *db, const struct citizen *c, const struct user *by,
 	db_bind_text(st, 3, c ? "document" : "result");
 	db_bind_int(st, 4, c ? t->doc_index : -1);
 	{
-		/* Only the base name, at most 200 bytes, for display. */
-		const char *base = strrchr(name, '/');
-		const char *b2 = strrchr(base ? base + 1 : name, '\\');
-		char *shown = xstrndup(b2 ? b2 + 1 : base ? base + 1 : name, 200);
+		struct strbuf shown = STRBUF_INIT;
 
-		db_bind_text(st, 5, shown);
-		free(shown);
+		clean_name(name, &shown);
+		db_bind_text(st, 5, shown.buf);
+		strbuf_release(&shown);
 	}
 	db_bind_text(st, 6, type);
 	db_bind_int(st, 7, (int64_t)len);

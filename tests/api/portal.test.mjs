@@ -330,6 +330,30 @@ for (const backend of backends()) {
 			}
 			const files = (await (await c.request('GET', `/api/v1/citizen/drafts/${d.id}`)).json()).files;
 			assert.deepEqual(files, []);
+			// A name that is not UTF-8 is shown cleaned, not refused.
+			{
+				const fd = new FormData();
+				fd.append('csrf', c.csrf);
+				fd.append('document', '0');
+				fd.append('file', new Blob([PDF], { type: 'application/pdf' }), 'a\u0001b.pdf');
+				const r = await c.request('POST', path, { multipart: fd });
+				const body = await json(r);
+				assert.equal(r.status, 201, JSON.stringify(body));
+				assert.equal(body.files.at(-1).name, 'a_b.pdf');
+				assert.equal((await c.request('DELETE', `/api/v1/citizen/files/${body.files.at(-1).id}`)).status, 204);
+				// Bytes that are not UTF-8 in the name (a raw body: FormData cannot).
+				const raw = Buffer.concat([Buffer.from('--XyZ\r\nContent-Disposition: form-data; name="document"\r\n\r\n0\r\n'
+					+ '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="h'),
+				Buffer.from([0xff, 0xc3]), Buffer.from('.pdf"\r\nContent-Type: application/pdf\r\n\r\n'),
+				PDF, Buffer.from('\r\n--XyZ--\r\n')]);
+				const res = await fetch(srv.url + path, { method: 'POST', body: raw, headers: {
+					cookie: c.cookieHeader(), 'x-csrf-token': c.csrf,
+					'content-type': 'multipart/form-data; boundary=XyZ' } });
+				const b2 = await json(res);
+				assert.equal(res.status, 201, JSON.stringify(b2));
+				assert.equal(b2.files.at(-1).name, 'h__.pdf');
+				assert.equal((await c.request('DELETE', `/api/v1/citizen/files/${b2.files.at(-1).id}`)).status, 204);
+			}
 			// The right ones pass, whatever the name's case.
 			for (const [name, type, bytes] of [['a.PDF', 'application/pdf', PDF], ['b.jpeg', 'image/jpeg', JPEG],
 				['c.png', 'application/octet-stream', PNG]]) {
