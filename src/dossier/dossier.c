@@ -497,7 +497,7 @@ static int receive(struct db *db, const struct calendar *cal, const struct proce
 		 day + 5, day + 8, (long long)seq);
 	st = db_prepare(db, "UPDATE dossier SET code = ?, state = 'received', received_at = ?,"
 			" due_at = ?, promised_at = ?, calendar_version = ?, updated_at = ?,"
-			" version = version + 1 WHERE id = ?");
+			" version = version + 1 WHERE id = ? AND version = ?");
 	db_bind_text(st, 1, code);
 	db_bind_int(st, 2, now);
 	db_bind_int(st, 3, due);
@@ -505,7 +505,11 @@ static int receive(struct db *db, const struct calendar *cal, const struct proce
 	db_bind_text(st, 5, calendar_version(cal));
 	db_bind_int(st, 6, now);
 	db_bind_int(st, 7, d->id);
+	db_bind_int(st, 8, d->version);
 	ret = db_run(st);
+	if (!ret && db_changes(db) != 1)
+		return err_set(e, E_CONFLICT, "version",
+			       "dossier %s was changed by someone else; reload it", code);
 	if (!ret)
 		ret = steps_create(db, cal, p, receiving, d->id, now, now);
 	if (ret)
@@ -1028,7 +1032,7 @@ static int apply(struct db *db, const struct calendar *cal, const struct user *b
 		return ret;
 	st = db_prepare(db, "UPDATE dossier SET state = ?, assignee_id = ?,"
 			" handling_agency_id = ?, current_step = ?, updated_at = ?,"
-			" version = version + 1 WHERE id = ?");
+			" version = version + 1 WHERE id = ? AND version = ?");
 	db_bind_text(st, 1, a->to ? a->to : d->state);
 	if (assignee)
 		db_bind_int(st, 2, assignee);
@@ -1038,6 +1042,11 @@ static int apply(struct db *db, const struct calendar *cal, const struct user *b
 	db_bind_int(st, 4, d->current_step);
 	db_bind_int(st, 5, now);
 	db_bind_int(st, 6, d->id);
+	/*
+	 * The version read: on PostgreSQL two transactions may both have read
+	 * it; the second's UPDATE then changes nothing and dossier_act says 409.
+	 */
+	db_bind_int(st, 7, d->version);
 	return db_run(st);
 }
 
