@@ -21,6 +21,7 @@
 #include "payment/payment.h"
 #include "plan/plan.h"
 #include "rating/rating.h"
+#include "portal/portal.h"
 #include "version.h"
 
 static int healthz(struct request *req, struct response *res)
@@ -54,6 +55,8 @@ static const struct home_card {
 	  N_("With the dossier code and the last four digits of your phone.") },
 	{ "/lich", N_("Calendar"),
 	  N_("Days off, worked Saturdays and office hours of each year, with the notices that set them.") },
+	{ "/cong-dan", N_("File online"),
+	  N_("Sign in with your mobile number to file dossiers online and see all your dossiers.") },
 	{ "/dang-nhap", N_("Officers"),
 	  N_("Sign in to receive and process dossiers, report on the plan, or administer.") },
 	{ 0, 0, 0 }
@@ -92,7 +95,19 @@ static void error_page(struct request *req, struct response *res)
 	html_txt(out, _("Something is not right"));
 	html(out, "</h1>\n<p class=\"error\" role=\"alert\">");
 	html_txt(out, req->err.message);
-	html(out, "</p>\n<p><a href=\"/\">");
+	html(out, "</p>\n");
+	if (res->status == 401) {
+		/* Nobody signed in: the way in, back to this page after. */
+		bool citizen = !strncmp(req->url, "/cong-dan/", 10);
+
+		html(out, "<p><a class=\"button\" href=\"");
+		html(out, citizen ? "/cong-dan?next=" : "/dang-nhap?next=");
+		html_url_arg(out, req->url);
+		html(out, "\">");
+		html_txt(out, citizen ? _("Sign in with your mobile number") : _("Sign in"));
+		html(out, "</a></p>\n");
+	}
+	html(out, "<p><a href=\"/\">");
 	html_txt(out, _("Back to the home page"));
 	html(out, "</a></p>\n");
 	page_end(req, res);
@@ -131,6 +146,9 @@ static const struct {
 	{ catalog_page_routes, &catalog_page_nroutes },
 	{ holiday_api_routes, &holiday_api_nroutes },
 	{ holiday_page_routes, &holiday_page_nroutes },
+	/* Before dossier's: /ho-so/{code}/ket-qua is not one of its {action}s. */
+	{ portal_api_routes, &portal_api_nroutes },
+	{ portal_page_routes, &portal_page_nroutes },
 	{ dossier_api_routes, &dossier_api_nroutes },
 	{ dossier_page_routes, &dossier_page_nroutes },
 	{ dossier_message_routes, &dossier_message_nroutes },
@@ -151,6 +169,7 @@ static size_t nroutes;
 static const struct nav_item nav[] = {
 	{ "/thu-tuc", N_("Procedures"), 0 },
 	{ "/tra-cuu", N_("Track a dossier"), 0 },
+	{ "/cong-dan", N_("My dossiers"), ROLE_CITIZEN },
 	{ "/mot-cua", N_("Receive a dossier"), ROLE_CLERK | ROLE_POSTAL },
 	{ "/ho-so", N_("Dossiers"), ROLES_STAFF },
 	{ "/ke-hoach", N_("Reform plans"), ROLES_STAFF },
@@ -187,9 +206,10 @@ void app_init(struct http_hooks *hooks)
 	memset(hooks, 0, sizeof(*hooks));
 	hooks->error_page = error_page;
 	hooks->not_found_page = not_found_page;
-	hooks->authenticate = org_authenticate;
-	hooks->authorize = org_authorize;
-	hooks->release = org_release;
-	html_set_site(N_("Administrative Reform — Quảng Nam"), nav, org_roles_of,
-		      org_page_account);
+	/* The portal's hooks know officers (through org) and citizens. */
+	hooks->authenticate = portal_authenticate;
+	hooks->authorize = portal_authorize;
+	hooks->release = portal_release;
+	html_set_site(N_("Administrative Reform — Quảng Nam"), nav, portal_roles_of,
+		      portal_page_account);
 }

@@ -20,7 +20,7 @@
 #include "org/org.h"
 
 #define CATALOG_URL "/thu-tuc"
-#define FILE_ONLINE_URL "/nop-ho-so/"
+#define FILE_ONLINE_URL "/cong-dan/nop/"
 
 /* The search parameters a link keeps, in the order they are written. */
 static const char *const params[] = { "q", "level", "agency", "field", "online", NULL };

@@ -47,11 +47,11 @@ int cmd_routes(int argc, char **argv)
 		if (as_json)
 			json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s,s:s}",
 				"method", r[i].method, "pattern", r[i].pattern,
-				"kind", r[i].kind == ROUTE_JSON ? "json" : "html",
+				"kind", ROUTE_IS_JSON(&r[i]) ? "json" : "html",
 				"roles", roles.buf, "summary", r[i].summary ? r[i].summary : ""));
 		else
 			printf("%-7s %-45s %-5s %s\n", r[i].method, r[i].pattern,
-			       r[i].kind == ROUTE_JSON ? "json" : "html", roles.buf);
+			       ROUTE_IS_JSON(&r[i]) ? "json" : "html", roles.buf);
 		strbuf_release(&roles);
 	}
 	if (as_json) {

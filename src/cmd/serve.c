@@ -15,6 +15,7 @@
 #include "http/http.h"
 #include "payment/payment.h"
 #include "notify/notify.h"
+#include "portal/portal.h"
 
 static const char usage[] =
 	"usage: cchc serve [--config FILE] [--listen HOST:PORT] [--db URL] [--SETTING VALUE]...\n"
@@ -64,6 +65,8 @@ int cmd_serve(int argc, char **argv)
 	struct worker w = { 0 };
 	pthread_t worker;
 	bool worker_started = false;
+	unsigned file_limit, upload_limit, code_ttl, lock_time, per_address;
+	struct portal_settings ps;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -85,7 +88,12 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "track_rate_limit", &track_limit) ||
 		      setting_uint(&c, "payment_testpay", &testpay) ||
 		      setting_uint(&c, "payment_callback_window", &window) ||
-		      setting_uint(&c, "notify_worker", &notify) ? 2 : 0;
+		      setting_uint(&c, "notify_worker", &notify) ||
+		      setting_uint(&c, "upload_file_limit", &file_limit) ||
+		      setting_uint(&c, "upload_body_limit", &upload_limit) ||
+		      setting_uint(&c, "citizen_code_ttl", &code_ttl) ||
+		      setting_uint(&c, "citizen_lock_time", &lock_time) ||
+		      setting_uint(&c, "citizen_codes_per_address", &per_address) ? 2 : 0;
 	if (!ret && notify_configure(&c, &w.nc, &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 2;
@@ -114,6 +122,13 @@ int cmd_serve(int argc, char **argv)
 	hc.db_url = config_get(&c, "db");
 	hc.threads = threads;
 	hc.body_limit = body_limit;
+	hc.upload_limit = upload_limit;
+	ps.upload_dir = config_get(&c, "upload_dir");
+	ps.code_ttl = code_ttl ? code_ttl : 300;
+	ps.lock_time = lock_time;
+	ps.file_limit = file_limit;
+	ps.codes_per_address = (int)per_address;
+	portal_configure(&ps);
 	hc.connection_timeout = timeout;
 	hc.shutdown_grace = grace;
 	hc.access_log = access_log != 0;

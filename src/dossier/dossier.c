@@ -408,6 +408,36 @@ static bool receives(const struct procedure *p, const struct agency *a)
 	return p->agency_kind && !strcmp(p->agency_kind, a->kind);
 }
 
+int dossier_receiving_agencies(struct db *db, const struct procedure *p, json_t **out)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT key, name, kind, status FROM agency"
+					" WHERE status = 'active' AND (key = ? OR kind = ? OR kind = 'centre')"
+					" ORDER BY path");
+	int ret;
+
+	db_bind_text(st, 1, p->agency_key ? p->agency_key : "");
+	db_bind_text(st, 2, p->agency_key && *p->agency_key ? "" :
+		     p->agency_kind ? p->agency_kind : "");
+	*out = json_array();
+	while ((ret = db_step(st)) == DB_ROW) {
+		struct agency a = AGENCY_INIT;
+
+		a.key = (char *)db_col_text(st, 0);
+		a.kind = (char *)db_col_text(st, 2);
+		a.status = (char *)db_col_text(st, 3);
+		if (receives(p, &a))
+			json_array_append_new(*out, json_pack("{s:s,s:s}", "key", a.key,
+							      "name", db_col_text(st, 1)));
+	}
+	db_reset(st);
+	if (ret < 0) {
+		json_decref(*out);
+		*out = NULL;
+		return ret;
+	}
+	return 0;
+}
+
 /* The agency that does a step: the named one, an ancestor of that kind, or `home`. */
 static int step_agency(struct db *db, const struct procedure *p,
 		       const struct procedure_step *s, const struct agency *receiving,
@@ -630,6 +660,8 @@ static int intake_write(struct db *db, void *arg)
 		ret = receive(db, w->cal, pp, ap, &d, w->who, "submitted", now, w->e);
 	if (!ret && in->channel == CHANNEL_COUNTER)
 		ret = dossier_notify(db, d.id, "receive", NULL, w->e);
+	if (!ret && in->also)
+		ret = in->also(db, *id, in->also_ctx, w->e);
 out:
 	json_decref(data);
 	dossier_row_release(&d);
@@ -1191,6 +1223,70 @@ rollback:
 		db_rollback(db);
 out:
 	free(from);
+	json_decref(data);
+	dossier_row_release(&d);
+	return ret;
+}
+
+int dossier_check_visible(struct db *db, const struct user *by, const char *code,
+			  int64_t *id, struct err *e)
+{
+	struct dossier_row d = DOSSIER_ROW_INIT;
+	int ret = dossier_row_load(db, code, &d);
+
+	if (!ret && !dossier_visible(by, &d))
+		ret = E_NOTFOUND;
+	if (ret == E_NOTFOUND)
+		ret = err_set(e, E_NOTFOUND, NULL, "there is no dossier '%s'", code ? code : "");
+	if (!ret)
+		*id = d.id;
+	dossier_row_release(&d);
+	return ret;
+}
+
+int dossier_applicant_complete(struct db *db, const struct audit_actor *who,
+			       int64_t id, const char *phone, const char *note,
+			       struct err *e)
+{
+	struct dossier_row d = DOSSIER_ROW_INIT;
+	struct db_stmt *st;
+	json_t *data = json_object();
+	char ref[24];
+	int ret;
+
+	snprintf(ref, sizeof(ref), "#%lld", (long long)id);
+	ret = db_begin(db);
+	if (ret)
+		goto out;
+	ret = dossier_row_load(db, ref, &d);
+	if (!ret && (!phone || strcmp(d.applicant_phone, phone)))
+		ret = E_NOTFOUND;
+	if (ret == E_NOTFOUND)
+		ret = err_set(e, E_NOTFOUND, NULL, "there is no dossier '%s'", ref);
+	if (!ret && strcmp(d.state, "incomplete"))
+		ret = err_set(e, E_CONFLICT, "action",
+			      "dossier %s is %s: only a dossier returned to you to complete can be sent again",
+			      d.code ? d.code : ref, dossier_state_label(d.state));
+	if (ret)
+		goto rollback;
+	st = db_prepare(db, "UPDATE dossier SET state = 'submitted', version = version + 1,"
+			" updated_at = ? WHERE id = ? AND version = ?");
+	db_bind_int(st, 1, clock_now());
+	db_bind_int(st, 2, d.id);
+	db_bind_int(st, 3, d.version);
+	ret = db_run(st);
+	if (!ret && db_changes(db) != 1)
+		ret = err_set(e, E_CONFLICT, "version",
+			      "dossier %s was changed by someone else; reload it", ref);
+	if (!ret)
+		ret = event_add(db, &d, who, clock_now(), "complete", "incomplete",
+				"submitted", note, data);
+	if (!ret)
+		ret = db_commit(db);
+rollback:
+	if (ret)
+		db_rollback(db);
+out:
 	json_decref(data);
 	dossier_row_release(&d);
 	return ret;

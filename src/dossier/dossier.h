@@ -53,6 +53,13 @@ struct dossier_intake {
 	json_t *documents;		/* indexes of the procedure's documents received; NULL: all */
 	int64_t fee_paid;		/* VND taken at the counter */
 	const char *postal_tracking;	/* the post's tracking number (postal) */
+	/*
+	 * Optional: runs inside the intake's transaction once the dossier is
+	 * written (the portal moves a draft's files to it), so both happen
+	 * or neither.  Returns 0 or an E_* code (which rolls back).
+	 */
+	int (*also)(struct db *db, int64_t id, void *ctx, struct err *e);
+	void *also_ctx;
 };
 
 /*
@@ -82,6 +89,29 @@ int dossier_intake(struct db *db, const struct user *by, const struct audit_acto
  */
 int dossier_act(struct db *db, const struct user *by, const struct audit_actor *who,
 		const char *code, const char *action, json_t *args, struct err *e);
+
+/*
+ * Whether `by` may see the dossier (by code or "#id"): 0 with *id filled,
+ * or E_NOTFOUND with e filled (the same answer whether it exists or not).
+ */
+int dossier_check_visible(struct db *db, const struct user *by, const char *code,
+			  int64_t *id, struct err *e);
+
+/*
+ * The applicant completes a dossier that was returned to them
+ * (incomplete → submitted), from the portal: phone must be the dossier's
+ * applicant_phone (E_NOTFOUND otherwise).  One transaction with its event.
+ */
+int dossier_applicant_complete(struct db *db, const struct audit_actor *who,
+			       int64_t id, const char *phone, const char *note,
+			       struct err *e);
+
+/*
+ * The active agencies that receive dossiers of the procedure with this
+ * code, as a JSON array of {key, name}, for the applicant to choose.
+ */
+struct procedure;
+int dossier_receiving_agencies(struct db *db, const struct procedure *p, json_t **out);
 
 /* The actions `by` may take on the dossier now, as a JSON array of names. */
 int dossier_allowed(struct db *db, const struct user *by, const char *code,

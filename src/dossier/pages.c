@@ -30,6 +30,7 @@
 #include "org/org.h"
 #include "payment/payment.h"
 #include "rating/rating.h"
+#include "portal/portal.h"
 
 #define COUNTER_URL "/mot-cua"
 #define DOSSIERS_URL "/ho-so"
@@ -1734,6 +1735,12 @@ static int dossier_view(struct request *req, struct response *res, const char *c
 		receipt_links(out, ref);
 	dossier_facts(out, d, &p);
 	dossier_steps(out, json_object_get(d, "steps"));
+	/* The files sent online, and the result document (portal). */
+	portal_dossier_files_html(req, res, jint(d, "id"), ref,
+				  user_has(req->user, ROLE_CLERK | ROLE_SPECIALIST | ROLE_LEADER) &&
+				  (!strcmp(jstr(d, "state"), "approved") ||
+				   !strcmp(jstr(d, "state"), "result_ready") ||
+				   !strcmp(jstr(d, "state"), "returned")));
 	dossier_apologies(out, json_object_get(d, "apologies"));
 	if (json_is_string(json_object_get(d, "code")))
 		payment_dossier_section(req, res, jstr(d, "code"));

@@ -61,10 +61,13 @@ static int get(struct db *db, const struct user *by, const char *code,
 	ret = dossier_row_load(db, code, &d);
 	if (!ret && !dossier_visible(by, &d))
 		ret = E_NOTFOUND;
-	if (ret == E_NOTFOUND)
-		return err_set(e, E_NOTFOUND, NULL, "there is no dossier '%s'", code);
-	if (ret)
+	if (ret) {
+		/* A row loaded but not visible is released too. */
+		dossier_row_release(&d);
+		if (ret == E_NOTFOUND)
+			return err_set(e, E_NOTFOUND, NULL, "there is no dossier '%s'", code);
 		return ret;
+	}
 	if (holiday_calendar(db, &cal)) {
 		ret = E_INTERNAL;
 		goto out;

@@ -23,6 +23,7 @@
 
 struct db;
 struct user;
+struct citizen;
 struct embed_file;
 
 #define REQ_MAX_ARGS 8
@@ -49,6 +50,10 @@ struct request {
 	void *conn;		/* struct MHD_Connection, private to http/ */
 	bool head;		/* a HEAD request: send headers only */
 	bool too_large;
+	size_t body_limit;	/* the limit that applied: the route's, see ROUTE_UPLOAD */
+	void *multipart;	/* parsed parts, see req_multipart() */
+	struct citizen *citizen;	/* signed-in citizen (portal), or NULL */
+	bool csrf_verified;	/* the auth hook checked the CSRF token of a session */
 	int status;		/* the status sent, for the access log */
 };
 
@@ -63,8 +68,13 @@ struct response {
 
 typedef int (*route_fn)(struct request *req, struct response *res);
 
-/* Route kinds: decide the error format and the default content type. */
-enum { ROUTE_HTML = 0, ROUTE_JSON = 1 };
+/*
+ * Route kinds: decide the error format and the default content type.
+ * ROUTE_UPLOAD may be or-ed in: the route takes file uploads and accepts
+ * bodies up to http_config.upload_limit instead of body_limit.
+ */
+enum { ROUTE_HTML = 0, ROUTE_JSON = 1, ROUTE_UPLOAD = 0x10 };
+#define ROUTE_IS_JSON(r) (((r)->kind & ROUTE_JSON) != 0)
 
 struct route {
 	const char *method;	/* "GET", "POST", "PUT", "PATCH", "DELETE" */
@@ -97,6 +107,7 @@ struct http_config {
 	const char *db_url;	/* every worker thread opens its own connection */
 	unsigned threads;
 	size_t body_limit;
+	size_t upload_limit;	/* for ROUTE_UPLOAD routes; 0: body_limit */
 	unsigned connection_timeout;
 	unsigned shutdown_grace;
 	const char *default_lang;
@@ -125,6 +136,32 @@ const char *req_header(const struct request *req, const char *name);
 const char *req_cookie(const struct request *req, const char *name);
 /* A field of an application/x-www-form-urlencoded body, or NULL. */
 const char *req_form(struct request *req, const char *name);
+/*
+ * One part of a multipart/form-data body.  data points into req->body (not
+ * NUL-terminated); filename is NULL for a plain field.
+ */
+struct http_part {
+	char *name;
+	char *filename;
+	char *content_type;	/* as declared by the client; "" if none */
+	const char *data;
+	size_t len;
+};
+
+/*
+ * Parses a multipart/form-data body of that Content-Type.  Fills *parts
+ * (caller frees with http_parts_free) and *n.  E_INVALID with e filled when
+ * the type is not multipart, the boundary is missing or the body is cut.
+ */
+int http_multipart_parse(const char *content_type, const char *body, size_t len,
+			 struct http_part **parts, size_t *n, struct err *e);
+void http_parts_free(struct http_part *parts, size_t n);
+/*
+ * The parts of the request's multipart body, parsed once (owned by req).
+ * req_form() also finds the plain fields of a multipart body.
+ */
+int req_multipart(struct request *req, const struct http_part **parts, size_t *n);
+
 /* Whether the request came over TLS (from the config). */
 bool req_tls(const struct request *req);
 /*

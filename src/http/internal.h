@@ -8,4 +8,13 @@
 void router_dispatch(const struct http_config *cfg, struct request *req,
 		     struct response *res);
 
+/* The body limit of the route that will take this request. */
+size_t router_body_limit(const struct http_config *cfg, const char *method,
+			 const char *url);
+
+/* multipart.c: the request's parsed parts and their plain fields. */
+bool is_multipart(struct request *req);
+void multipart_form(struct request *req, struct strbuf *form);
+void multipart_release(struct request *req);
+
 #endif

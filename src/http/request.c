@@ -5,6 +5,7 @@
 
 #include "base/xmalloc.h"
 #include "http/http.h"
+#include "http/internal.h"
 
 const char *req_arg(const struct request *req, int i)
 {
@@ -48,6 +49,10 @@ static void parse_form(struct request *req)
 	const char *p = req->body.buf, *end = p + req->body.len;
 
 	req->form_parsed = true;
+	if (is_multipart(req)) {
+		multipart_form(req, &req->form);
+		return;
+	}
 	while (p < end) {
 		const char *amp = memchr(p, '&', (size_t)(end - p));
 		const char *fend = amp ? amp : end;

@@ -183,6 +183,26 @@ static void respond_error(const struct http_config *cfg, struct request *req,
 		error_html(cfg, req, res);
 }
 
+size_t router_body_limit(const struct http_config *cfg, const char *method,
+			 const char *url)
+{
+	char scratch[2048];
+	const char *args[REQ_MAX_ARGS];
+	int nargs;
+
+	if (!cfg->upload_limit || !url || strlen(url) >= sizeof(scratch))
+		return cfg->body_limit;
+	for (size_t i = 0; i < cfg->nroutes; i++) {
+		const struct route *r = &cfg->routes[i];
+
+		if ((r->kind & ROUTE_UPLOAD) && !strcmp(r->method, method) &&
+		    route_match(r->pattern, url, args, &nargs, scratch, sizeof(scratch)))
+			return cfg->upload_limit > cfg->body_limit ? cfg->upload_limit :
+				cfg->body_limit;
+	}
+	return cfg->body_limit;
+}
+
 static const struct route *find_route(const struct http_config *cfg,
 				      struct request *req, char *scratch,
 				      size_t scratch_len, struct strbuf *allow,
@@ -199,7 +219,7 @@ static const struct route *find_route(const struct http_config *cfg,
 				 scratch_len))
 			continue;
 		if (!allow->len)
-			*json = r->kind == ROUTE_JSON;
+			*json = ROUTE_IS_JSON(r);
 		if (!strcmp(r->method, method)) {
 			memcpy(req->args, args, sizeof(args));
 			req->nargs = nargs;
@@ -235,7 +255,7 @@ void router_dispatch(const struct http_config *cfg, struct request *req,
 	if (req->too_large) {
 		err_set(&req->err, E_TOOLARGE, NULL,
 			"the request body is larger than the limit of %zu bytes",
-			cfg->body_limit);
+			req->body_limit ? req->body_limit : cfg->body_limit);
 		respond_error(cfg, req, res, E_TOOLARGE, json);
 		goto out;
 	}
@@ -256,7 +276,7 @@ void router_dispatch(const struct http_config *cfg, struct request *req,
 		}
 		goto out;
 	}
-	json = req->route->kind == ROUTE_JSON;
+	json = ROUTE_IS_JSON(req->route);
 	res->content_type = json ? "application/json; charset=utf-8" :
 		"text/html; charset=utf-8";
 	if (!req->db) {

@@ -73,6 +73,7 @@ static void request_free(struct request *req)
 		config->hooks.release(req);
 	strbuf_release(&req->body);
 	strbuf_release(&req->form);
+	multipart_release(req);
 	if (req->json)
 		json_decref(req->json);
 	free(req);
@@ -155,16 +156,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 					  req->remote, sizeof(req->remote));
 		}
 		*con_cls = req;
+		req->body_limit = router_body_limit(config, method, url);
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > config->body_limit) {
+		if (cl && strtoull(cl, NULL, 10) > req->body_limit) {
 			req->too_large = true;
 			/*
 			 * A body somewhat over the limit is read and dropped, so the
 			 * client, still sending, sees the 413 rather than a reset; a
 			 * huge one is answered at once and the connection closed.
 			 */
-			if (strtoull(cl, NULL, 10) / 32 > config->body_limit) {
+			if (strtoull(cl, NULL, 10) / 32 > req->body_limit) {
 				router_dispatch(config, req, &res);
 				return send_response(req, &res);
 			}
@@ -172,7 +174,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		return MHD_YES;
 	}
 	if (*upload_data_size) {
-		if (req->body.len + *upload_data_size > config->body_limit)
+		if (req->body.len + *upload_data_size > req->body_limit)
 			req->too_large = true;
 		else if (!req->too_large)
 			strbuf_add(&req->body, upload_data, *upload_data_size);

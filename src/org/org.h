@@ -37,6 +37,11 @@ enum {
 	ROLE_MONITOR = 1u << 4,		/* Sở Nội vụ, VP UBND: sees all */
 	ROLE_REPORTER = 1u << 5,	/* reports plan progress for an agency */
 	ROLE_POSTAL = 1u << 6,		/* post-office staff receiving dossiers */
+	/*
+	 * A citizen signed in on the portal (src/portal), never an officer's
+	 * role: routes with it are for req->citizen, checked by the portal.
+	 */
+	ROLE_CITIZEN = 1u << 7,
 };
 #define ROLES_STAFF (ROLE_ADMIN | ROLE_CLERK | ROLE_SPECIALIST | ROLE_LEADER | \
 		     ROLE_MONITOR | ROLE_REPORTER | ROLE_POSTAL)

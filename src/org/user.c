@@ -87,6 +87,12 @@ void roles_format(unsigned r, struct strbuf *out)
 		strbuf_addstr(out, roles[i].name);
 		first = false;
 	}
+	/* Citizens are not officers: no user may be given this role. */
+	if (r & ROLE_CITIZEN) {
+		if (!first)
+			strbuf_addch(out, ',');
+		strbuf_addstr(out, "citizen");
+	}
 }
 
 void user_release(struct user *u)

@@ -4,9 +4,13 @@
 // deny.  A route added without an access rule, or without a fixture here
 // saying how to call it, makes this test fail.
 import { test, before, after } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { startServer, run } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
+import { citizen, ensureOtpTemplate, formData, PDF } from '../lib/citizen.mjs';
 
 const PASSWORD = 'mat-khau-ma-tran-2021';
 const ROLES = ['admin', 'clerk', 'specialist', 'leader', 'monitor', 'reporter', 'postal'];
@@ -32,6 +36,8 @@ function procedure(agency) {
 // How to call each route: params for own/other objects, a body, and
 // whether the object belongs to an agency (scoped: the other agency's must
 // be refused to everyone but monitors).  "fresh": needs its own session.
+// "citizenScoped": the object belongs to a citizen; another citizen's
+// ("other") must be refused (404) to the citizen.
 const fixtures = {
 	'GET /': {},
 	'GET /healthz': {},
@@ -230,10 +236,98 @@ const fixtures = {
 	'GET /danh-gia/{code}': { params: { code: '000.00.00.H47-260101-0001' } },
 	'POST /danh-gia/{code}': { params: { code: '000.00.00.H47-260101-0001' },
 		notFound: true, form: () => ({ so: '0000' }) },
+	// The citizens' portal.  Citizen-only routes refuse officers and nobody.
+	'POST /api/v1/citizen/code': { json: () => ({ phone: '12345' }) },
+	'POST /api/v1/citizen/session': { json: () => ({ phone: '0905000999', code: '000000' }) },
+	'DELETE /api/v1/citizen/session': { fresh: true },
+	'GET /api/v1/citizen/me': {},
+	'PATCH /api/v1/citizen/me': { json: () => ({ name: 'Công Dân Thử' }) },
+	'GET /api/v1/citizen/dossiers': {},
+	'GET /api/v1/citizen/dossiers/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.citizenDossier('own') }),
+		other: async (ctx) => ({ id: await ctx.citizenDossier('other') }) },
+	// A submitted dossier takes no files: 409 for its applicant, 404 for others.
+	'POST /api/v1/citizen/dossiers/{id}/files': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.citizenDossier('own') }),
+		other: async (ctx) => ({ id: await ctx.citizenDossier('other') }) },
+	'POST /api/v1/citizen/dossiers/{id}/resubmit': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.citizenDossier('own') }),
+		other: async (ctx) => ({ id: await ctx.citizenDossier('other') }) },
+	'GET /api/v1/citizen/drafts': {},
+	'POST /api/v1/citizen/drafts': { json: () => ({ procedure: '1.001570', agency: OWN }) },
+	'GET /api/v1/citizen/drafts/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.draft('own') }),
+		other: async (ctx) => ({ id: await ctx.draft('other') }) },
+	'PATCH /api/v1/citizen/drafts/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.draft('own') }),
+		other: async (ctx) => ({ id: await ctx.draft('other') }),
+		json: () => ({ applicant_address: 'Đại Lộc' }) },
+	'DELETE /api/v1/citizen/drafts/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.draft('own-deleted') }),
+		other: async (ctx) => ({ id: await ctx.draft('other') }) },
+	'POST /api/v1/citizen/drafts/{id}/files': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.draft('own') }),
+		other: async (ctx) => ({ id: await ctx.draft('other') }) },
+	// Without its files a draft is not sent: 400 for its owner.
+	'POST /api/v1/citizen/drafts/{id}/submit': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.draft('own-empty') }),
+		other: async (ctx) => ({ id: await ctx.draft('other') }) },
+	'GET /api/v1/citizen/files/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.citizenFile('own') }),
+		other: async (ctx) => ({ id: await ctx.citizenFile('other') }) },
+	'DELETE /api/v1/citizen/files/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.citizenFile('own-deleted') }),
+		other: async (ctx) => ({ id: await ctx.citizenFile('other') }) },
+	'GET /api/v1/dossiers/{code}/files': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other') }) },
+	'GET /api/v1/dossiers/{code}/files/{id}': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own'), id: await ctx.resultFile('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other'), id: await ctx.resultFile('other') }) },
+	'POST /api/v1/dossiers/{code}/result-files': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other') }) },
+	'GET /cong-dan': {},
+	'POST /cong-dan/ma': { form: () => ({ phone: '12345' }) },
+	'POST /cong-dan/dang-nhap': { form: () => ({ phone: '0905000998', code: '000000' }) },
+	'POST /cong-dan/dang-xuat': { fresh: true },
+	'GET /cong-dan/ho-so': {},
+	'GET /cong-dan/ho-so/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.citizenDossier('own') }),
+		other: async (ctx) => ({ id: await ctx.citizenDossier('other') }) },
+	'POST /cong-dan/ho-so/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.citizenDossier('own') }),
+		other: async (ctx) => ({ id: await ctx.citizenDossier('other') }),
+		form: () => ({ action: 'resubmit' }) },
+	'GET /cong-dan/nop/{code}': { params: { code: '1.001570' } },
+	'POST /cong-dan/nop/{code}': { params: { code: '1.001570' }, form: () => ({ agency: OWN, action: 'save' }) },
+	'GET /cong-dan/nhap/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.draft('own') }),
+		other: async (ctx) => ({ id: await ctx.draft('other') }) },
+	'POST /cong-dan/nhap/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.draft('own') }),
+		other: async (ctx) => ({ id: await ctx.draft('other') }),
+		form: () => ({ action: 'save', applicant_name: 'Công Dân Thử' }) },
+	'GET /cong-dan/tai-khoan': {},
+	'POST /cong-dan/tai-khoan': { form: () => ({ name: 'Công Dân Thử', email: '' }) },
+	'GET /cong-dan/tep/{id}': { citizenScoped: true,
+		own: async (ctx) => ({ id: await ctx.citizenFile('own') }),
+		other: async (ctx) => ({ id: await ctx.citizenFile('other') }) },
+	'GET /ho-so/{code}/tep/{id}': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own'), id: await ctx.resultFile('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other'), id: await ctx.resultFile('other') }) },
+	'POST /ho-so/{code}/ket-qua': { scoped: true,
+		own: async (ctx) => ({ code: await ctx.dossier('own') }),
+		other: async (ctx) => ({ code: await ctx.dossier('other') }) },
 };
+
+// Citizens are not a role of users: they sign in with their phone.
+const CITIZEN_PHONE = { own: '0905700001', other: '0905700002' };
 
 let srv, routes, boss;
 const clients = {};
+const citizens = {};
+let phoneSeq = 0;
 
 function addUser(username, roles, agency) {
 	const r = run(['user', 'add', '--db', srv.db, '--username', username, '--role', roles,
@@ -247,11 +341,14 @@ async function signedIn(username) {
 	return c;
 }
 
+let uploads;
 before(async () => {
-	srv = await startServer();
+	uploads = mkdtempSync(join(tmpdir(), 'cchc-uploads-'));
+	srv = await startServer({ args: ['--upload-dir', uploads] });
 	const r = run(['routes', '--json']);
 	assert.equal(r.status, 0, r.stderr);
 	routes = JSON.parse(r.stdout);
+	ensureOtpTemplate(srv);
 	addUser('boss', 'admin', 'ubnd-tinh');
 	addUser('probe', 'clerk', OWN);
 	addUser('target-own', 'clerk', 'xa-dai-hiep');
@@ -262,8 +359,13 @@ before(async () => {
 		clients[role] = await signedIn(`as-${role}`);
 	}
 	boss = await signedIn('boss');
+	citizens.own = await citizen(srv, CITIZEN_PHONE.own);
+	citizens.other = await citizen(srv, CITIZEN_PHONE.other);
 });
-after(async () => { await srv?.stop(); });
+after(async () => {
+	await srv?.stop();
+	rmSync(uploads, { recursive: true, force: true });
+});
 
 const ctx = {
 	// A draft procedure of OWN or of OTHER, made by the province's admin.
@@ -286,6 +388,63 @@ const ctx = {
 			this.dossierCodes[scope] = body.code;
 		}
 		return this.dossierCodes[scope];
+	},
+	// A draft of the citizen own or other (a separate one per purpose).
+	drafts: {},
+	async draft(purpose) {
+		if (!this.drafts[purpose]) {
+			const who = purpose.startsWith('other') ? citizens.other : citizens.own;
+			const r = await who.request('POST', '/api/v1/citizen/drafts',
+				{ json: { procedure: '1.001570', agency: OWN, applicant_name: 'Công Dân Thử' } });
+			const body = await r.json();
+			assert.equal(r.status, 201, JSON.stringify(body));
+			this.drafts[purpose] = body.id;
+		}
+		return this.drafts[purpose];
+	},
+	// A file uploaded to a draft of the citizen.
+	files: {},
+	async citizenFile(purpose) {
+		if (!this.files[purpose]) {
+			const who = purpose.startsWith('other') ? citizens.other : citizens.own;
+			const draft = await this.draft(`${purpose}-files`);
+			const r = await who.request('POST', `/api/v1/citizen/drafts/${draft}/files`,
+				{ multipart: formData({ document: '0' }, [['file', 'thong-bao.pdf', 'application/pdf', PDF]]) });
+			const body = await r.json();
+			assert.equal(r.status, 201, JSON.stringify(body));
+			this.files[purpose] = body.files.at(-1).id;
+		}
+		return this.files[purpose];
+	},
+	// A dossier filed online by the citizen (submitted, waiting at the desk).
+	citizenDossiers: {},
+	async citizenDossier(scope) {
+		if (!this.citizenDossiers[scope]) {
+			const who = citizens[scope];
+			const draft = await this.draft(`${scope}-filed`);
+			let r = await who.request('POST', `/api/v1/citizen/drafts/${draft}/files`,
+				{ multipart: formData({ document: '0' }, [['file', 'thong-bao.pdf', 'application/pdf', PDF]]) });
+			assert.equal(r.status, 201, JSON.stringify(await r.json()));
+			r = await who.request('POST', `/api/v1/citizen/drafts/${draft}/submit`, { json: {} });
+			const body = await r.json();
+			assert.equal(r.status, 201, JSON.stringify(body));
+			this.citizenDossiers[scope] = body.id;
+		}
+		return this.citizenDossiers[scope];
+	},
+	// A result file attached by a clerk of the dossier's agency.
+	resultFiles: {},
+	async resultFile(scope) {
+		if (!this.resultFiles[scope]) {
+			const c = scope === 'own' ? clients.clerk : await signedIn('clerk-other');
+			const code = await this.dossier(scope);
+			const r = await c.request('POST', `/api/v1/dossiers/${encodeURIComponent(code)}/result-files`,
+				{ multipart: formData({}, [['file', 'ket-qua.pdf', 'application/pdf', PDF]]) });
+			const body = await r.json();
+			assert.equal(r.status, 201, JSON.stringify(body));
+			this.resultFiles[scope] = body.items.at(-1).id;
+		}
+		return this.resultFiles[scope];
 	},
 	async token(username) {
 		const r = await boss.request('POST', '/api/v1/tokens', { json: { name: uniq('t'), username } });
@@ -328,7 +487,8 @@ test('every route has an access rule and a fixture', () => {
 	assert.deepEqual(ruleless, []);
 	for (const r of routes)
 		for (const role of r.roles.split(','))
-			assert.ok(role === 'public' || ROLES.includes(role), `${r.pattern}: role ${role}`);
+			assert.ok(role === 'public' || role === 'citizen' || ROLES.includes(role),
+				`${r.pattern}: role ${role}`);
 });
 
 test('the access matrix holds for every route, role and agency', async () => {
@@ -358,6 +518,22 @@ test('the access matrix holds for every route, role and agency', async () => {
 				const denied = [403, 404].includes(other);
 				if (role === 'monitor' ? [401, 403].includes(other) : !denied)
 					failures.push(`${key} as ${role}, other agency → ${other} (expected ${role === 'monitor' ? 'allowed' : 'denied'})`);
+			}
+		}
+		// A citizen: public routes and citizen routes only; never another citizen's things.
+		{
+			const may = isPublic || allowed.includes('citizen');
+			const client = fx.fresh ? await citizen(srv, `09058${String(++phoneSeq).padStart(5, '0')}`)
+				: citizens.own;
+			const own = await call(client, route, fx, 'own');
+			if (may && [401, 403, ...(fx.notFound ? [] : [404])].includes(own))
+				failures.push(`${key} as citizen → ${own} (expected allowed)`);
+			if (!may && own !== 403)
+				failures.push(`${key} as citizen → ${own} (expected 403)`);
+			if (fx.citizenScoped && may) {
+				const other = await call(citizens.own, route, fx, 'other');
+				if (other !== 404)
+					failures.push(`${key} as citizen, another citizen's → ${other} (expected 404)`);
 			}
 		}
 	}

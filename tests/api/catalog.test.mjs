@@ -352,7 +352,7 @@ for (const backend of backends()) {
 			html = await res.text();
 			assert.equal(res.status, 200);
 			assert.match(html, /<h1>Đăng ký khai sinh<\/h1>/);
-			assert.match(html, /href="\/nop-ho-so\/1\.001193"/);
+			assert.match(html, /href="\/cong-dan\/nop\/1\.001193"/);
 			assert.match(html, /\d{1,3}(\.\d{3})* đồng|Miễn phí|Free/);
 
 			// A procedure offered online with no fee, and one not online at all.
@@ -362,7 +362,7 @@ for (const backend of backends()) {
 			await boss.request('POST', '/api/v1/procedures/9.300001/publish');
 			html = await (await fetch(srv.url + '/thu-tuc/9.300001')).text();
 			assert.match(html, /1\.250\.000 đồng/);
-			assert.doesNotMatch(html, /nop-ho-so/);
+			assert.doesNotMatch(html, /cong-dan\/nop/);
 			html = await (await fetch(srv.url + '/thu-tuc/9.300001?lang=en')).text();
 			assert.match(html, /VND 1,250,000/);
 

@@ -47,7 +47,7 @@ test('search, open a procedure, see its fees', async () => {
 	assert.match(await page.locator('dl.facts').innerText(), /ngày làm việc/);
 	// Fully online: the button to file online.
 	const button = page.locator('a.file-online');
-	assert.equal(await button.getAttribute('href'), '/nop-ho-so/1.001193');
+	assert.equal(await button.getAttribute('href'), '/cong-dan/nop/1.001193');
 	assert.equal(await button.innerText(), 'Nộp hồ sơ trực tuyến');
 	assert.deepEqual(page.problems, []);
 	await context.close();

@@ -28,11 +28,17 @@ export class Client {
 		}
 	}
 
-	// request('POST', '/api/v1/x', { json: {...} } | { form: {...} })
-	async request(method, path, { json, form, headers = {} } = {}) {
+	// request('POST', '/api/v1/x', { json: {...} } | { form: {...} } | { multipart: FormData })
+	async request(method, path, { json, form, multipart, headers = {} } = {}) {
 		const h = { cookie: this.cookieHeader(), ...headers };
 		let body;
-		if (json !== undefined) {
+		if (multipart !== undefined) {
+			// fetch writes the boundary; the CSRF field goes first, as a browser's form.
+			body = new FormData();
+			body.append('csrf', this.csrf || this.preCsrf);
+			for (const [k, v] of multipart.entries())
+				body.append(k, v);
+		} else if (json !== undefined) {
 			h['content-type'] = 'application/json';
 			body = JSON.stringify(json);
 		} else if (form !== undefined) {
