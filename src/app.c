@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "db/db.h"
 #include "holiday/holiday.h"
+#include "kpi/kpi.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/static.h"
@@ -49,6 +50,8 @@ static const struct home_card {
 	  N_("Documents, fees, processing time and where to file.") },
 	{ "/tra-cuu", N_("Track a dossier"),
 	  N_("With the dossier code and the last four digits of your phone.") },
+	{ "/thong-ke", N_("Statistics"),
+	  N_("Dossiers received and finished, on time and late, and satisfaction, for every agency.") },
 	{ "/lich", N_("Calendar"),
 	  N_("Days off, worked Saturdays and office hours of each year, with the notices that set them.") },
 	{ "/dang-nhap", N_("Officers"),
@@ -133,6 +136,8 @@ static const struct {
 	{ slips_api_routes, &slips_api_nroutes },
 	{ plan_api_routes, &plan_api_nroutes },
 	{ plan_page_routes, &plan_page_nroutes },
+	{ kpi_api_routes, &kpi_api_nroutes },
+	{ kpi_page_routes, &kpi_page_nroutes },
 };
 
 static struct route *routes;
@@ -145,6 +150,8 @@ static const struct nav_item nav[] = {
 	{ "/ho-so", N_("Dossiers"), ROLES_STAFF },
 	{ "/ke-hoach", N_("Reform plans"), ROLES_STAFF },
 	{ "/ke-hoach/cua-toi", N_("My agency's tasks"), ROLE_REPORTER | ROLE_LEADER },
+	{ "/danh-gia", N_("Indicators"), ROLES_STAFF },
+	{ "/thong-ke", N_("Statistics"), 0 },
 	{ "/co-quan", N_("Agencies"), 0 },
 	{ "/lich", N_("Calendar"), 0 },
 	{ "/quan-tri/nguoi-dung", N_("Users"), ROLE_ADMIN },
