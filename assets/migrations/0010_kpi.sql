@@ -17,6 +17,9 @@ CREATE TABLE kpi_month (
 	PRIMARY KEY (agency_id, month, metric)
 );
 
+-- One metric over every agency (who published, the public statistics).
+CREATE INDEX kpi_month_metric ON kpi_month (metric, month, agency_id);
+
 -- The depths of the agency tree the triggers climb: an agency's path is
 -- its ancestors' ids, each zero-padded to 8 digits ("/00000001/00000004/").
 CREATE TABLE kpi_depth (k BIGINT PRIMARY KEY);

@@ -11,6 +11,7 @@
 #include "dossier/dossier.h"
 #include "dossier/slips.h"
 #include "http/http.h"
+#include "kpi/kpi.h"
 
 static const char usage[] =
 	"usage: cchc serve [--config FILE] [--listen HOST:PORT] [--db URL] [--SETTING VALUE]...\n"
@@ -39,7 +40,7 @@ int cmd_serve(int argc, char **argv)
 	struct http_config hc;
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
-	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit;
+	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit, kpi_cache;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -58,7 +59,8 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "shutdown_grace", &grace) ||
 		      setting_uint(&c, "access_log", &access_log) ||
 		      setting_uint(&c, "tls", &tls) ||
-		      setting_uint(&c, "track_rate_limit", &track_limit) ? 2 : 0;
+		      setting_uint(&c, "track_rate_limit", &track_limit) ||
+		      setting_uint(&c, "kpi_cache_seconds", &kpi_cache) ? 2 : 0;
 	if (!ret && slips_set_forms(config_get(&c, "slip_forms"), &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 2;
@@ -87,6 +89,7 @@ int cmd_serve(int argc, char **argv)
 	hc.tls = tls != 0;
 	hc.default_lang = config_get(&c, "default_lang");
 	dossier_set_track_limit((int)track_limit);
+	kpi_set_cache_seconds((int)kpi_cache);
 	hc.routes = app_routes(&hc.nroutes);
 	app_init(&hc.hooks);
 	if (http_serve(&hc, &e)) {

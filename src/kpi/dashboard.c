@@ -46,10 +46,17 @@ int kpi_dashboard_json(struct db *db, const struct user *viewer, const struct kp
 	struct kpi_agency *kids = NULL;
 	struct kpi_sums sum, *months = NULL, *ks = NULL;
 	json_t *values = NULL, *index = NULL, *backlog = NULL, *late = NULL, *rank = NULL;
-	json_t *mrows = json_array();
+	struct strbuf key = STRBUF_INIT;
+	json_t *mrows;
 	int nm = kpi_months(p), nk = 0, ret;
 
-	*out = NULL;
+	kpi_cache_key(&key, "dashboard", viewer, scope, p, NULL);
+	*out = kpi_cache_get(key.buf);
+	if (*out) {
+		strbuf_release(&key);
+		return 0;
+	}
+	mrows = json_array();
 	months = xcalloc((size_t)nm, sizeof(*months));
 	ret = kpi_values(db, viewer, scope, p, &values, e);
 	if (!ret)
@@ -111,7 +118,9 @@ int kpi_dashboard_json(struct db *db, const struct user *viewer, const struct kp
 			"counters", json_object_get(values, "counters"),
 			"months", mrows, "ranking", rank, "index766", index,
 			"backlog", backlog, "late_steps", late);
+		kpi_cache_put(key.buf, *out);
 	}
+	strbuf_release(&key);
 	json_decref(values);
 	json_decref(index);
 	json_decref(backlog);

@@ -396,25 +396,36 @@ static int sums_load(struct db *db, const struct kpi_agency *ag, int n,
 
 		snprintf(a, sizeof(a), "%04d-%02d", (full_from / 12) % 10000, full_from % 12 + 1);
 		snprintf(b, sizeof(b), "%04d-%02d", (full_to / 12) % 10000, full_to % 12 + 1);
-		if (months)
-			strbuf_addstr(&sql, "SELECT agency_id, metric, value, month FROM kpi_month"
-				      " WHERE agency_id IN ");
-		else
-			strbuf_addstr(&sql, "SELECT agency_id, metric, SUM(value) FROM kpi_month"
-				      " WHERE agency_id IN ");
-		in_list(&sql, n);
-		strbuf_addstr(&sql, " AND month >= ? AND month <= ?");
-		if (only >= 0)
-			strbuf_addstr(&sql, " AND metric = ?");
-		if (!months)
-			strbuf_addstr(&sql, " GROUP BY agency_id, metric");
-		st = db_prepare(db, sql.buf);
-		for (int i = 0; i < n; i++)
-			db_bind_int(st, i + 1, ag[i].id);
-		db_bind_text(st, n + 1, a);
-		db_bind_text(st, n + 2, b);
-		if (only >= 0)
-			db_bind_text(st, n + 3, metric_names[only]);
+		int b0 = 0;
+
+		if (only >= 0) {
+			/* One metric of many agencies: its rows by (metric, month). */
+			strbuf_addstr(&sql, months ?
+				"SELECT agency_id, metric, value, month FROM kpi_month WHERE metric = ?"
+				" AND month >= ? AND month <= ?" :
+				"SELECT agency_id, metric, SUM(value) FROM kpi_month WHERE metric = ?"
+				" AND month >= ? AND month <= ? GROUP BY agency_id, metric");
+			st = db_prepare(db, sql.buf);
+			db_bind_text(st, 1, metric_names[only]);
+			db_bind_text(st, 2, a);
+			db_bind_text(st, 3, b);
+		} else {
+			if (months)
+				strbuf_addstr(&sql, "SELECT agency_id, metric, value, month FROM kpi_month"
+					      " WHERE agency_id IN ");
+			else
+				strbuf_addstr(&sql, "SELECT agency_id, metric, SUM(value) FROM kpi_month"
+					      " WHERE agency_id IN ");
+			in_list(&sql, n);
+			strbuf_addstr(&sql, " AND month >= ? AND month <= ?");
+			if (!months)
+				strbuf_addstr(&sql, " GROUP BY agency_id, metric");
+			st = db_prepare(db, sql.buf);
+			for (int i = 0; i < n; i++)
+				db_bind_int(st, ++b0, ag[i].id);
+			db_bind_text(st, b0 + 1, a);
+			db_bind_text(st, b0 + 2, b);
+		}
 		while ((ret = db_step(st)) == DB_ROW) {
 			int64_t id = db_col_int(st, 0);
 			int m = kpi_metric_parse(db_col_text(st, 1));
@@ -710,7 +721,6 @@ int kpi_agencies_publishing(struct db *db, const struct kpi_agency *scope,
 	 * and counted in the public statistics): own = its subtree's rollup
 	 * minus its children's.
 	 */
-	char *hi = agency_path_upper(scope->path);
 	struct kpi_agency *ag = NULL;
 	struct kpi_sums *sums = NULL;
 	struct db_stmt *st;
@@ -738,17 +748,15 @@ int kpi_agencies_publishing(struct db *db, const struct kpi_agency *scope,
 			if (strlen(ag[j].path) == len - 9 && !strncmp(ag[j].path, ag[i].path, len - 9))
 				own[j] -= sums[i].v[M_RECEIVED];
 	}
-	st = db_prepare(db, "SELECT a.id FROM agency a WHERE a.path >= ? AND a.path < ?"
-			" AND a.status = 'active' AND EXISTS (SELECT 1 FROM procedure_version v"
-			" JOIN procedure p ON p.current_version_id = v.id WHERE p.status = 'published'"
-			" AND (v.agency_key = a.key OR v.agency_kind = a.kind))");
-	db_bind_text(st, 1, scope->path);
-	db_bind_text(st, 2, hi);
+	/* Who carries a published procedure: by key, or every agency of a kind. */
+	st = db_prepare(db, "SELECT DISTINCT COALESCE(v.agency_key, ''), COALESCE(v.agency_kind, '')"
+			" FROM procedure p JOIN procedure_version v ON v.id = p.current_version_id"
+			" WHERE p.status = 'published'");
 	while ((ret = db_step(st)) == DB_ROW) {
-		int64_t id = db_col_int(st, 0);
+		const char *key = db_col_text(st, 0), *kind = db_col_text(st, 1);
 
 		for (int i = 0; i < n; i++)
-			if (ag[i].id == id)
+			if ((*key && !strcmp(ag[i].key, key)) || (*kind && !strcmp(ag[i].kind, kind)))
 				carries[i] = true;
 	}
 	db_reset(st);
@@ -769,7 +777,6 @@ out:
 	free(carries);
 	free(sums);
 	kpi_agencies_free(ag, n);
-	free(hi);
 	return ret;
 }
 
@@ -800,11 +807,24 @@ int kpi_reports_on_time(struct db *db, const struct user *viewer, const struct k
 	size_t i;
 	int ret = 0;
 
+	int y1, y2;
+	char *hi = agency_path_upper(scope->path);
+	struct db_stmt *st;
+	json_t *inside = json_object();
+
 	*on_time = *owed = 0;
-	if (!key)
-		return 0;
-	if (plan_find(db, key, &pi, &e) ||
-	    plan_submissions(db, viewer, &pi, NULL, NULL, as_of, &list, &e))
+	calendar_day_to_ymd(p->from, &y1, NULL, NULL);
+	calendar_day_to_ymd(p->to, &y2, NULL, NULL);
+	/* Reports are owed for the plan's year only. */
+	if (!key || plan_find(db, key, &pi, &e) || pi.year < y1 || pi.year > y2)
+		goto out;
+	st = db_prepare(db, "SELECT key FROM agency WHERE path >= ? AND path < ?");
+	db_bind_text(st, 1, scope->path);
+	db_bind_text(st, 2, hi);
+	while (db_step(st) == DB_ROW)
+		json_object_set_new(inside, db_col_text(st, 0), json_true());
+	db_reset(st);
+	if (plan_submissions(db, viewer, &pi, NULL, NULL, as_of, &list, &e))
 		goto out;
 	json_array_foreach(list, i, it) {
 		const char *due = json_string_value(json_object_get(it, "due"));
@@ -812,16 +832,10 @@ int kpi_reports_on_time(struct db *db, const struct user *viewer, const struct k
 		const char *akey = json_string_value(json_object_get(json_object_get(it, "agency"),
 								      "key"));
 		int d;
-		struct agency a = AGENCY_INIT;
-		bool inside;
 
 		if (!due || calendar_day_parse(due, &d, NULL) || d < p->from || d > as_of || !status)
 			continue;
-		if (!akey || agency_find(db, akey, &a, NULL))
-			continue;
-		inside = !strncmp(a.path, scope->path, strlen(scope->path));
-		agency_release(&a);
-		if (!inside || !strcmp(status, "not_due"))
+		if (!akey || !json_object_get(inside, akey) || !strcmp(status, "not_due"))
 			continue;
 		(*owed)++;
 		if (!strcmp(status, "on_time"))
@@ -829,8 +843,10 @@ int kpi_reports_on_time(struct db *db, const struct user *viewer, const struct k
 	}
 out:
 	json_decref(list);
+	json_decref(inside);
 	plan_info_release(&pi);
 	free(key);
+	free(hi);
 	return ret;
 }
 
@@ -997,9 +1013,19 @@ int kpi_values(struct db *db, const struct user *viewer, const struct kpi_agency
 	       const struct kpi_period *p, json_t **out, struct err *e)
 {
 	struct kpi_sums s;
-	json_t *items = json_array();
+	struct strbuf key = STRBUF_INIT;
+	json_t *items;
 	int64_t pub = 0, onl = 0, all = 0, apub = 0, aall = 0, rot = 0, rowed = 0;
-	int ret = kpi_sums_load(db, scope, 1, p, &s, NULL, e);
+	int ret;
+
+	kpi_cache_key(&key, "values", viewer, scope, p, NULL);
+	*out = kpi_cache_get(key.buf);
+	if (*out) {
+		strbuf_release(&key);
+		return 0;
+	}
+	items = json_array();
+	ret = kpi_sums_load(db, scope, 1, p, &s, NULL, e);
 
 	if (!ret)
 		ret = kpi_procedures(db, scope, &pub, &onl, &all);
@@ -1042,6 +1068,7 @@ int kpi_values(struct db *db, const struct user *viewer, const struct kpi_agency
 	}
 	if (ret) {
 		json_decref(items);
+		strbuf_release(&key);
 		*out = NULL;
 		return ret;
 	}
@@ -1051,6 +1078,8 @@ int kpi_values(struct db *db, const struct user *viewer, const struct kpi_agency
 	for (int m = 0; m < KPI_NMETRICS; m++)
 		json_object_set_new(json_object_get(*out, "counters"), metric_names[m],
 				    json_integer(s.v[m]));
+	kpi_cache_put(key.buf, *out);
+	strbuf_release(&key);
 	return 0;
 }
 
@@ -1085,11 +1114,21 @@ int kpi_breakdown(struct db *db, const struct kpi_agency *scope, const char *cod
 	const struct kpi_def *d = kpi_def_find(code);
 	struct kpi_agency *ag = NULL;
 	struct kpi_sums *sums = NULL, *months = NULL;
-	json_t *rows = json_array();
+	struct strbuf key = STRBUF_INIT;
+	json_t *rows;
 	int n = 0, ret;
 
 	*out = NULL;
+	kpi_cache_key(&key, "breakdown", NULL, scope, p, NULL);
+	strbuf_addf(&key, "|%s|%s", code ? code : "", by ? by : "");
+	*out = kpi_cache_get(key.buf);
+	if (*out) {
+		strbuf_release(&key);
+		return 0;
+	}
+	rows = json_array();
 	if (!d || d->source != SRC_COUNTERS) {
+		strbuf_release(&key);
 		json_decref(rows);
 		return err_set(e, E_INVALID, "indicator",
 			       "'%s' is not an indicator that can be broken down", code ? code : "");
@@ -1148,6 +1187,9 @@ int kpi_breakdown(struct db *db, const struct kpi_agency *scope, const char *cod
 		*out = json_pack("{s:o,s:o,s:o,s:s,s:O}", "indicator", kpi_def_json(d),
 				 "agency", kpi_agency_json(scope), "period", kpi_period_json(p),
 				 "by", by && *by ? by : "children", "rows", rows);
+	if (!ret)
+		kpi_cache_put(key.buf, *out);
+	strbuf_release(&key);
 	json_decref(rows);
 	free(sums);
 	free(months);
@@ -1327,7 +1369,16 @@ int kpi_public_stats(struct db *db, json_t **out, struct err *e)
 	char code[16];
 	json_t *items = NULL;
 
+	struct strbuf key = STRBUF_INIT;
+
 	*out = NULL;
+	kpi_cache_key(&key, "public", NULL, NULL, NULL, NULL);
+	strbuf_addf(&key, "|%d", today);
+	*out = kpi_cache_get(key.buf);
+	if (*out) {
+		strbuf_release(&key);
+		return 0;
+	}
 	calendar_day_to_ymd(today, &y, &m, NULL);
 	snprintf(code, sizeof(code), "%04d", y % 10000);
 	kpi_period_parse(code, NULL, NULL, today, &year, NULL);
@@ -1354,7 +1405,9 @@ int kpi_public_stats(struct db *db, json_t **out, struct err *e)
 		}
 		*out = json_pack("{s:o,s:o,s:o}", "month", kpi_period_json(&month),
 				 "year", kpi_period_json(&year), "items", items);
+		kpi_cache_put(key.buf, *out);
 	}
+	strbuf_release(&key);
 	free(ys);
 	free(ms);
 	kpi_agencies_free(ag, n);
@@ -1390,4 +1443,18 @@ void kpi_number(struct strbuf *out, json_t *v)
 	if (strcmp(i18n_lang(), LANG_EN) && (dot = strchr(buf, '.')))
 		*dot = ',';
 	strbuf_addstr(out, buf);
+}
+
+void kpi_cache_key(struct strbuf *key, const char *what, const struct user *viewer,
+		   const struct kpi_agency *scope, const struct kpi_period *p, const char *extra)
+{
+	strbuf_addf(key, "%s|", what);
+	if (!viewer)
+		strbuf_addstr(key, "-");
+	else if (user_has(viewer, ROLE_MONITOR))
+		strbuf_addstr(key, "m");
+	else
+		strbuf_addf(key, "a%lld", (long long)viewer->agency_id);
+	strbuf_addf(key, "|%lld|%s|%s|%s", scope ? (long long)scope->id : 0LL,
+		    p ? p->code : "", extra ? extra : "", i18n_lang());
 }

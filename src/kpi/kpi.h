@@ -282,6 +282,15 @@ int kpi_export(json_t *dash, const char *format, struct strbuf *out, const char 
 int kpi_dashboard_json(struct db *db, const struct user *viewer, const struct kpi_agency *scope,
 		       const struct kpi_period *p, json_t **out, struct err *e);
 
+/* ---- the cache (cache.c) ------------------------------------------------------------ */
+
+/* How long computed figures are kept (the setting kpi_cache_seconds; 0: off). */
+void kpi_set_cache_seconds(int seconds);
+/* A new reference to the figures stored under key, or NULL. */
+json_t *kpi_cache_get(const char *key);
+/* Stores figures under key (takes its own reference). */
+void kpi_cache_put(const char *key, json_t *value);
+
 /* ---- routes ---------------------------------------------------------------------------- */
 
 extern const struct route kpi_api_routes[];

@@ -17,4 +17,9 @@ json_t *kpi_item(json_t *values, const char *code);
 /* A number for people: "98,5" in Vietnamese, "98.5" in English; "—" for null. */
 void kpi_number(struct strbuf *out, json_t *v);
 
+struct user;
+/* The cache key of figures: what, for whom (their reach), scope, period, extra, language. */
+void kpi_cache_key(struct strbuf *key, const char *what, const struct user *viewer,
+		   const struct kpi_agency *scope, const struct kpi_period *p, const char *extra);
+
 #endif
