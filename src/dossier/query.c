@@ -227,7 +227,7 @@ static void bind_all(struct db_stmt *st, const struct list_sql *q)
  * (receiving, with its subtree), days and classes as the counters.
  */
 static int indicator_filters(struct db *db, const struct dossier_filter *f, struct list_sql *q,
-			     struct err *e)
+			     char **keep, struct err *e)
 {
 	const char *by = f->by && *f->by ? f->by : "received";
 	const char *col;
@@ -244,9 +244,12 @@ static int indicator_filters(struct db *db, const struct dossier_filter *f, stru
 		hi = agency_path_upper(a.path);
 		strbuf_addstr(&q->where, " AND d.agency_id IN (SELECT id FROM agency WHERE path >= ?"
 			      " AND path < ?)");
-		p_text(q, a.path);
-		p_text(q, hi);
-		free(hi);
+		/* The parameters are borrowed until the list is read: kept in keep. */
+		keep[0] = a.path;
+		a.path = NULL;
+		keep[1] = hi;
+		p_text(q, keep[0]);
+		p_text(q, keep[1]);
 		agency_release(&a);
 	}
 	if (!strcmp(by, "received"))
@@ -305,6 +308,7 @@ int dossier_list(struct db *db, const struct user *by, const struct dossier_filt
 	bool all = user_has(by, ROLE_MONITOR);
 	json_t *items = NULL, *counts = NULL;
 	int ret = 0, nscope;
+	char *keep[2] = { NULL, NULL };
 
 	*out = NULL;
 	if (due && strcmp(due, "soon") && strcmp(due, "late")) {
@@ -367,7 +371,7 @@ int dossier_list(struct db *db, const struct user *by, const struct dossier_filt
 		p_int(&q, now);
 		p_int(&q, soon);
 	}
-	ret = indicator_filters(db, f, &q, e);
+	ret = indicator_filters(db, f, &q, keep, e);
 	if (ret)
 		goto out;
 	nscope = q.n;
@@ -455,6 +459,8 @@ out:
 	strbuf_release(&sql);
 	strbuf_release(&scope);
 	free(hi);
+	free(keep[0]);
+	free(keep[1]);
 	return ret;
 }
 
