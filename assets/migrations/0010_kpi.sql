@@ -22,7 +22,7 @@ CREATE INDEX kpi_month_metric ON kpi_month (metric, month, agency_id);
 
 -- The depths of the agency tree the triggers climb: an agency's path is
 -- its ancestors' ids, each zero-padded to 8 digits ("/00000001/00000004/").
-CREATE TABLE kpi_depth (k BIGINT PRIMARY KEY);
+CREATE TABLE kpi_depth (k INTEGER PRIMARY KEY);
 INSERT INTO kpi_depth (k) VALUES (0), (1), (2), (3), (4), (5), (6), (7);
 
 -- @sqlite

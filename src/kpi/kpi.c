@@ -1296,10 +1296,9 @@ int kpi_backlog(struct db *db, const struct kpi_agency *scope, json_t **out)
 	for (int i = 0; i < 4; i++) {
 		int64_t t = now - (int64_t)edges[i] * 86400;
 
+		/* Each edge closes one bucket and opens the next. */
 		db_bind_int(st, b++, t);
-		if (i < 3) {
-			db_bind_int(st, b++, t);
-		}
+		db_bind_int(st, b++, t);
 	}
 	db_bind_int(st, b++, now);
 	db_bind_text(st, b++, scope->path);

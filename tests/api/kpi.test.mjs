@@ -227,6 +227,13 @@ for (const backend of backends()) {
 			assert.match(page, /href="\/ho-so\?agency=ubnd-tinh&amp;from=2026-01-01&amp;to=2026-12-31&amp;by=finished&amp;outcome=late"/);
 			assert.match(page, /<svg class="chart" role="img" aria-labelledby="c\d+-t c\d+-d"/);
 			assert.match(page, /<table>\n<caption>/);
+			// The backlog: the open dossiers received, by age.
+			const b = await get(mon, '/api/v1/kpi/backlog');
+			const open = dossiers.filter((d) => d.received_at && !d.finished_at);
+			assert.equal(b.open, open.length);
+			assert.equal(b.buckets.reduce((s, x) => s + x.count, 0), open.length);
+			assert.equal(b.overdue, open.filter((d) => d.due_at < new Date(Date.now() + 7 * 3600e3)
+				.toISOString().slice(0, 16).replace('T', ' ')).length);
 			await get(mon, '/api/v1/dossiers?outcome=soon', 400);
 			await get(mon, '/api/v1/dossiers?agency=khong-co', 400);
 			await get(mon, '/api/v1/dossiers?from=2026-13-01&to=2026-12-01', 400);
