@@ -29,8 +29,15 @@ kpi_break="/api/v1/kpi/breakdown?indicator=dossiers_on_time&by=children&period=$
 
 kpi_triggers=$(sed -n '/^-- @sqlite$/,/^-- @postgresql$/p' assets/migrations/0010_kpi.sql | sed '1d;$d')
 
+kpi_stop() {	# the fixtures write while no server runs
+	if [ -n "$server_pid" ]; then
+		kill "$server_pid" && wait "$server_pid" 2>/dev/null
+		server_pid=""
+	fi
+}
 kpi_rollup() {	# rebuilds kpi_month from kpi_counter, triggers off
 	sqlite3 "$sqlite_path" <<SQL >/dev/null
+.timeout 60000
 PRAGMA synchronous = OFF;
 DROP TRIGGER IF EXISTS kpi_counter_insert;
 DROP TRIGGER IF EXISTS kpi_counter_update;
@@ -46,8 +53,10 @@ ANALYZE;
 SQL
 }
 
+kpi_stop
 echo "bench: building the counters of $(sqlite3 "$sqlite_path" 'SELECT COUNT(*) FROM dossier') dossiers (SQL fixture)…" >&2
 sqlite3 "$sqlite_path" <<'SQL' >/dev/null
+.timeout 60000
 PRAGMA synchronous = OFF;
 DROP TRIGGER IF EXISTS kpi_counter_insert;
 DROP TRIGGER IF EXISTS kpi_counter_update;
@@ -84,8 +93,7 @@ kpi_signin() {
 	kpi_cookie=$(awk '$6 == "cchc_session" { print "cchc_session=" $7 }' "$tmp/kpi-cookies")
 }
 kpi_restart() {	# the server again, with the environment given
-	kill "$server_pid" && wait "$server_pid" 2>/dev/null
-	server_pid=""
+	kpi_stop
 	start_server
 	kpi_signin
 }
@@ -109,8 +117,10 @@ d1n=$kpi_d b1n=$kpi_b
 unset CCHC_KPI_CACHE_SECONDS
 rows1=$(sqlite3 "$sqlite_path" 'SELECT COUNT(*) FROM kpi_counter')
 
+kpi_stop
 echo "bench: copying the counters to those of 10,000,000 dossiers (SQL fixture)…" >&2
 sqlite3 "$sqlite_path" <<'SQL' >/dev/null
+.timeout 60000
 PRAGMA synchronous = OFF;
 DROP TRIGGER IF EXISTS kpi_counter_insert;
 DROP TRIGGER IF EXISTS kpi_counter_update;
