@@ -44,6 +44,12 @@ static void num(struct strbuf *out, json_t *v)
 	strbuf_release(&sb);
 }
 
+/* "≥ 98" rather than ">= 98". */
+static const char *cmp_sign(const char *cmp)
+{
+	return !strcmp(cmp, ">=") ? "≥" : !strcmp(cmp, "<=") ? "≤" : cmp;
+}
+
 static void num_int(struct strbuf *out, int64_t v)
 {
 	html_txtf(out, "%lld", (long long)v);
@@ -226,10 +232,15 @@ static void indicators_table(struct strbuf *out, json_t *dash)
 			html(out, " %");
 		html(out, "</td><td class=\"num\">");
 		if (!strcmp(src, "counters") || !strcmp(src, "catalogue") || !strcmp(src, "plan")) {
-			if (!strcmp(src, "counters"))
+			if (!strcmp(src, "counters")) {
 				count_link(out, dash, link, json_integer_value(json_object_get(it, "num")));
-			else
+			} else {
+				/* The procedures behind it, or the plan's reports. */
+				html(out, !strcmp(src, "catalogue") ? "<a href=\"/thu-tuc\">"
+								   : "<a href=\"/ke-hoach\">");
 				num_int(out, json_integer_value(json_object_get(it, "num")));
+				html(out, "</a>");
+			}
 			if (json_is_integer(den)) {
 				html(out, " / ");
 				if (!strcmp(src, "counters"))
@@ -244,7 +255,7 @@ static void indicators_table(struct strbuf *out, json_t *dash)
 		}
 		html(out, "</td><td class=\"num\">");
 		if (json_is_number(json_object_get(it, "target"))) {
-			html_txt(out, str(it, "comparison"));
+			html_txt(out, cmp_sign(str(it, "comparison")));
 			html(out, " ");
 			num(out, json_object_get(it, "target"));
 		}
@@ -719,7 +730,7 @@ static int page_definitions(struct request *req, struct response *res)
 		if (d->target >= 0) {
 			html(out, " · ");
 			html_txt(out, _("Target:"));
-			html_txtf(out, " %s %g", d->cmp, d->target);
+			html_txtf(out, " %s %g", cmp_sign(d->cmp), d->target);
 		}
 		html(out, "</p></dd>\n");
 	}
@@ -785,7 +796,7 @@ static int page_targets(struct request *req, struct response *res)
 			html(out, "<br><span class=\"meta\">");
 			html_txt(out, str(l, "level"));
 			html(out, ": ");
-			html_txt(out, str(it, "comparison"));
+			html_txt(out, cmp_sign(str(it, "comparison")));
 			html(out, " ");
 			num(out, json_object_get(l, "threshold"));
 			html(out, " → ");
@@ -795,7 +806,7 @@ static int page_targets(struct request *req, struct response *res)
 		}
 		html(out, "</td><td class=\"num\">");
 		if (json_is_number(json_object_get(it, "threshold"))) {
-			html_txt(out, str(it, "comparison"));
+			html_txt(out, cmp_sign(str(it, "comparison")));
 			html(out, " ");
 			num(out, json_object_get(it, "threshold"));
 		}
