@@ -11,12 +11,50 @@
 
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/strbuf.h"
 #include "calendar/calendar.h"
 #include "db/db.h"
 #include "http/http.h"
 #include "kpi/kpi.h"
 #include "kpi/kpi_impl.h"
 #include "org/org.h"
+
+/*
+ * Figures read often are also kept as the JSON text sent (cache.c), so a
+ * repeated request is answered without computing or serialising.  The
+ * key is the request's: what, the viewer's reach, scope, period, query.
+ */
+static void text_key(struct request *req, struct strbuf *key, const char *what,
+		     const struct kpi_agency *a, const struct kpi_period *p, const char *extra)
+{
+	kpi_cache_key(key, what, req->user, a, p, extra);
+}
+
+static bool send_cached(struct response *res, const char *key)
+{
+	json_t *t = kpi_cache_get(key);
+
+	if (!t)
+		return false;
+	res->status = 200;
+	res->content_type = "application/json; charset=utf-8";
+	strbuf_reset(&res->body);
+	strbuf_addstr(&res->body, json_string_value(t));
+	json_decref(t);
+	return true;
+}
+
+/* Sends json (taking it) and keeps its text under key. */
+static void send_and_keep(struct response *res, const char *key, json_t *json)
+{
+	json_t *t;
+
+	res_json(res, 200, json);
+	t = json_string(res->body.buf);
+	if (t)
+		kpi_cache_put(key, t);
+	json_decref(t);
+}
 
 /* The scope and period of a request. */
 static int scope_period(struct request *req, struct kpi_agency *a, struct kpi_period *p)
@@ -59,14 +97,23 @@ static int api_breakdown(struct request *req, struct response *res)
 {
 	struct kpi_agency a = { 0 };
 	struct kpi_period p;
+	struct strbuf key = STRBUF_INIT;
 	json_t *out = NULL;
 	int ret = scope_period(req, &a, &p);
 
+	if (!ret) {
+		const char *ind = req_query(req, "indicator"), *by = req_query(req, "by");
+
+		text_key(req, &key, "api-breakdown", &a, &p, NULL);
+		strbuf_addf(&key, "|%s|%s", ind ? ind : "", by ? by : "");
+		if (send_cached(res, key.buf))
+			goto out;
+		ret = kpi_breakdown(req->db, &a, ind, by, &p, &out, &req->err);
+	}
 	if (!ret)
-		ret = kpi_breakdown(req->db, &a, req_query(req, "indicator"), req_query(req, "by"),
-				    &p, &out, &req->err);
-	if (!ret)
-		res_json(res, 200, out);
+		send_and_keep(res, key.buf, out);
+out:
+	strbuf_release(&key);
 	kpi_agency_release(&a);
 	return ret;
 }
@@ -112,13 +159,20 @@ static int api_dashboard(struct request *req, struct response *res)
 {
 	struct kpi_agency a = { 0 };
 	struct kpi_period p;
+	struct strbuf key = STRBUF_INIT;
 	json_t *out = NULL;
 	int ret = scope_period(req, &a, &p);
 
-	if (!ret)
+	if (!ret) {
+		text_key(req, &key, "api-dashboard", &a, &p, NULL);
+		if (send_cached(res, key.buf))
+			goto out;
 		ret = kpi_dashboard_json(req->db, req->user, &a, &p, &out, &req->err);
+	}
 	if (!ret)
-		res_json(res, 200, out);
+		send_and_keep(res, key.buf, out);
+out:
+	strbuf_release(&key);
 	kpi_agency_release(&a);
 	return ret;
 }
@@ -213,11 +267,18 @@ static int api_setting_set(struct request *req, struct response *res)
 
 static int api_stats(struct request *req, struct response *res)
 {
+	struct strbuf key = STRBUF_INIT;
 	json_t *out = NULL;
-	int ret = kpi_public_stats(req->db, &out, &req->err);
+	int ret = 0;
 
-	if (!ret)
-		res_json(res, 200, out);
+	text_key(req, &key, "api-stats", NULL, NULL, NULL);
+	strbuf_addf(&key, "|%d", calendar_day_of(clock_now()));
+	if (!send_cached(res, key.buf)) {
+		ret = kpi_public_stats(req->db, &out, &req->err);
+		if (!ret)
+			send_and_keep(res, key.buf, out);
+	}
+	strbuf_release(&key);
 	return ret;
 }
 

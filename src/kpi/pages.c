@@ -603,16 +603,39 @@ static int page_dashboard(struct request *req, struct response *res)
 {
 	struct kpi_agency a = { 0 };
 	struct kpi_period p;
-	struct strbuf *out = &res->body, title = STRBUF_INIT, url = STRBUF_INIT;
-	json_t *dash = NULL;
+	struct strbuf frag = STRBUF_INIT, *out = &frag, title = STRBUF_INIT, url = STRBUF_INIT;
+	struct strbuf key = STRBUF_INIT;
+	json_t *dash = NULL, *kept = NULL;
 	int ret = load_scope(req, &a, &p);
 
-	if (!ret)
-		ret = kpi_dashboard_json(req->db, req->user, &a, &p, &dash, &req->err);
 	if (ret)
 		goto out;
 	strbuf_addsub(&title, _("Indicators of %s"), a.name, NULL);
-	page_begin(req, res, title.buf);
+	/*
+	 * The page's content (not its frame, which holds the session's own
+	 * sign-out form) is kept like the figures it shows, keyed by the
+	 * query as typed since the form shows it back.
+	 */
+	kpi_cache_key(&key, "page-dashboard", req->user, &a, &p, NULL);
+	{
+		static const char *const keys[] = { "agency", "period", "from", "to" };
+
+		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+			const char *v = req_query(req, keys[i]);
+
+			strbuf_addf(&key, "|%s", v ? v : "");
+		}
+	}
+	kept = kpi_cache_get(key.buf);
+	if (kept) {
+		page_begin(req, res, title.buf);
+		html(&res->body, json_string_value(kept));
+		page_end(req, res);
+		goto out;
+	}
+	ret = kpi_dashboard_json(req->db, req->user, &a, &p, &dash, &req->err);
+	if (ret)
+		goto out;
 	html(out, "<h1>");
 	html_txt(out, title.buf);
 	html(out, "</h1>\n<p class=\"lead\">");
@@ -657,9 +680,17 @@ static int page_dashboard(struct request *req, struct response *res)
 	backlog_section(out, dash);
 	index_section(out, dash);
 	ranking_section(req, out, dash);
+	kept = json_string(frag.buf);
+	if (kept)
+		kpi_cache_put(key.buf, kept);
+	page_begin(req, res, title.buf);
+	strbuf_add(&res->body, frag.buf, frag.len);
 	page_end(req, res);
 out:
 	json_decref(dash);
+	json_decref(kept);
+	strbuf_release(&frag);
+	strbuf_release(&key);
 	strbuf_release(&title);
 	strbuf_release(&url);
 	kpi_agency_release(&a);
