@@ -6,6 +6,10 @@
  * everything the result depends on (what, scope, period, the viewer's
  * reach, the language).  Results are shared JSON, never changed once
  * stored (jansson's reference counts are atomic).
+ *
+ * When a result expires, one request computes it again while the others
+ * are still answered with the old one (for at most another ttl), so a
+ * busy dashboard is never computed by every waiting request at once.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -21,6 +25,7 @@ static struct {
 	char *key;
 	json_t *value;
 	int64_t expires;
+	int64_t refreshing;	/* since when one request computes it again; 0: none */
 } slots[CACHE_SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int ttl = 10;
@@ -43,12 +48,22 @@ json_t *kpi_cache_get(const char *key)
 {
 	unsigned i = slot_of(key);
 	json_t *v = NULL;
+	int64_t now = clock_now();
 
 	if (!ttl)
 		return NULL;
 	pthread_mutex_lock(&lock);
-	if (slots[i].key && !strcmp(slots[i].key, key) && slots[i].expires > clock_now())
-		v = json_incref(slots[i].value);
+	if (slots[i].key && !strcmp(slots[i].key, key)) {
+		if (slots[i].expires > now) {
+			v = json_incref(slots[i].value);
+		} else if (slots[i].expires + ttl > now &&
+			   slots[i].refreshing && slots[i].refreshing + ttl > now) {
+			/* Someone computes it again: the old figures meanwhile. */
+			v = json_incref(slots[i].value);
+		} else {
+			slots[i].refreshing = now;	/* this caller computes */
+		}
+	}
 	pthread_mutex_unlock(&lock);
 	return v;
 }
@@ -67,6 +82,7 @@ void kpi_cache_put(const char *key, json_t *value)
 	slots[i].key = xstrdup(key);
 	slots[i].value = json_incref(value);
 	slots[i].expires = clock_now() + ttl;
+	slots[i].refreshing = 0;
 	pthread_mutex_unlock(&lock);
 	free(oldkey);
 	json_decref(old);
