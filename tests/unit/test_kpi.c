@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/err.h"
 #include "base/strbuf.h"
 #include "calendar/calendar.h"
@@ -229,4 +230,31 @@ Test(svg, bars_are_scaled_to_the_largest)
 	cr_expect_not_null(strstr(out.buf, "height=\"160.0\""), "the largest bar is full height");
 	cr_expect_not_null(strstr(out.buf, "height=\"80.0\""), "half of it is half as high");
 	strbuf_release(&out);
+}
+
+/* ---- the cache ---------------------------------------------------------------- */
+
+Test(cache, kept_then_computed_again_by_one)
+{
+	json_t *v = json_integer(1), *got;
+
+	clock_set(1000000);
+	kpi_set_cache_seconds(10);
+	cr_expect_null(kpi_cache_get("k|1"), "nothing yet");
+	kpi_cache_put("k|1", v);
+	got = kpi_cache_get("k|1");
+	cr_expect_eq(got, v);
+	json_decref(got);
+	cr_expect_null(kpi_cache_get("k|2"), "another key");
+	clock_set(1000000 + 11);
+	cr_expect_null(kpi_cache_get("k|1"), "expired: this caller computes it again");
+	got = kpi_cache_get("k|1");
+	cr_expect_eq(got, v, "meanwhile the others get the previous figures");
+	json_decref(got);
+	clock_set(1000000 + 25);
+	cr_expect_null(kpi_cache_get("k|1"), "not older than twice the time");
+	kpi_set_cache_seconds(0);
+	cr_expect_null(kpi_cache_get("k|1"), "off");
+	json_decref(v);
+	clock_set(0);
 }
