@@ -201,7 +201,7 @@ int kpi_entries(struct db *db, const struct kpi_agency *scope, json_t **out);
  * The targets of a plan (key; NULL: the newest) with, for each, the
  * measured value over the period for the scope, per level where the
  * target is per level, the verdict ("met", "not_met", "no_data") and
- * the trend: the value month by month over the plan's year.
+ * the trend: the value month by month over the year the period ends in.
  */
 int kpi_targets(struct db *db, const struct user *viewer, const struct kpi_agency *scope,
 		const char *plan, const struct kpi_period *p, json_t **out, struct err *e);

@@ -44,6 +44,16 @@ static void num(struct strbuf *out, json_t *v)
 	strbuf_release(&sb);
 }
 
+/* The name of a step's kind, as the dossier pages say it. */
+static const char *step_label(const char *kind)
+{
+	return !strcmp(kind, "reception") ? _("Reception") :
+	       !strcmp(kind, "appraisal") ? _("Appraisal") :
+	       !strcmp(kind, "approval") ? _("Approval") :
+	       !strcmp(kind, "return") ? _("Return of the result") :
+	       !strcmp(kind, "transfer") ? _("Transfer to another agency") : kind;
+}
+
 /* "≥ 98" rather than ">= 98". */
 static const char *cmp_sign(const char *cmp)
 {
@@ -456,7 +466,7 @@ static void backlog_section(struct strbuf *out, json_t *dash)
 			strbuf_reset(&url);
 			strbuf_addf(&url, "/ho-so?agency=%s&due=late", str(it, "agency"));
 			html(out, "<tr><td>");
-			html_txt(out, str(it, "step"));
+			html_txt(out, step_label(str(it, "step")));
 			html(out, "</td><td>");
 			html_txt(out, str(it, "agency_name"));
 			html(out, "</td><td class=\"num\"><a href=\"");
@@ -478,10 +488,13 @@ static void index_section(struct strbuf *out, json_t *dash)
 	struct kpi_series s = { _("Points"), C_MAIN, v };
 	size_t i, k;
 
+	static const char *const numbers[] = { "1", "2", "3", "4", "5", "6" };
+
+	/* Bars are numbered as the groups in the table below: names are long. */
 	json_array_foreach(json_object_get(idx, "groups"), i, g) {
 		if (i >= 6)
 			break;
-		labels[i] = str(g, "name");
+		labels[i] = numbers[i];
 		v[i] = json_number_value(json_object_get(g, "score"));
 	}
 	html(out, "<h2 id=\"chi-so-766\">");
@@ -496,7 +509,7 @@ static void index_section(struct strbuf *out, json_t *dash)
 	num(out, json_object_get(idx, "max_with_data"));
 	html(out, ")</span></p>\n");
 	kpi_svg_bars(out, _("Decision 766 index by group"),
-		     _("Bars: points earned in each of the six groups. The table below lists each sub-indicator as value × weight."),
+		     _("Bars: points earned in each of the six groups, numbered as in the table below, which lists each sub-indicator as value × weight."),
 		     labels, (int)(json_array_size(json_object_get(idx, "groups")) < 6 ?
 				   json_array_size(json_object_get(idx, "groups")) : 6), &s, 1, false);
 	html(out, "<table>\n<caption>");
@@ -512,7 +525,7 @@ static void index_section(struct strbuf *out, json_t *dash)
 	html(out, "</th></tr></thead>\n<tbody>\n");
 	json_array_foreach(json_object_get(idx, "groups"), i, g) {
 		html(out, "<tr><th scope=\"row\">");
-		html_txt(out, str(g, "name"));
+		html_txtf(out, "%zu. %s", i + 1, str(g, "name"));
 		html(out, "</th><td></td><td class=\"num\">");
 		num(out, json_object_get(g, "max"));
 		html(out, "</td><td class=\"num\"><strong>");

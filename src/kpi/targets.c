@@ -90,7 +90,13 @@ int kpi_targets(struct db *db, const struct user *viewer, const struct kpi_agenc
 		ret = kpi_values(db, viewer, scope, p, &values, e);
 	if (ret)
 		goto out;
-	snprintf(code, sizeof(code), "%04d", pi.year % 10000);
+	/* The trend runs over the year the period ends in. */
+	{
+		int y;
+
+		calendar_day_to_ymd(p->to, &y, NULL, NULL);
+		snprintf(code, sizeof(code), "%04d", y % 10000);
+	}
 	kpi_period_parse(code, NULL, NULL, 0, &year, NULL);
 	nm = kpi_months(&year);
 	months = xcalloc((size_t)nm, sizeof(*months));
