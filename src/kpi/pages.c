@@ -28,6 +28,8 @@
 #define C_LATE "#b3261e"
 #define C_MAIN "#1f5fa8"
 
+#define LATE_STEPS_SHOWN 15
+
 static const char *str(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
@@ -463,6 +465,9 @@ static void backlog_section(struct strbuf *out, json_t *dash)
 		html_txt(out, _("Dossiers"));
 		html(out, "</th></tr></thead>\n<tbody>\n");
 		json_array_foreach(json_object_get(dash, "late_steps"), i, it) {
+			/* The worst ones; the API has them all. */
+			if (i >= LATE_STEPS_SHOWN)
+				break;
 			strbuf_reset(&url);
 			strbuf_addf(&url, "/ho-so?agency=%s&due=late", str(it, "agency"));
 			html(out, "<tr><td>");
