@@ -11,6 +11,7 @@
 #include "catalog/catalog.h"
 #include "db/db.h"
 #include "holiday/holiday.h"
+#include "kpi/kpi.h"
 #include "http/html.h"
 #include "http/http.h"
 #include "http/static.h"
@@ -53,6 +54,8 @@ static const struct home_card {
 	  N_("Documents, fees, processing time and where to file.") },
 	{ "/tra-cuu", N_("Track a dossier"),
 	  N_("With the dossier code and the last four digits of your phone.") },
+	{ "/thong-ke", N_("Statistics"),
+	  N_("Dossiers received and finished, on time and late, and satisfaction, for every agency.") },
 	{ "/lich", N_("Calendar"),
 	  N_("Days off, worked Saturdays and office hours of each year, with the notices that set them.") },
 	{ "/cong-dan", N_("File online"),
@@ -161,6 +164,8 @@ static const struct {
 	{ rating_page_routes, &rating_page_nroutes },
 	{ plan_api_routes, &plan_api_nroutes },
 	{ plan_page_routes, &plan_page_nroutes },
+	{ kpi_api_routes, &kpi_api_nroutes },
+	{ kpi_page_routes, &kpi_page_nroutes },
 };
 
 static struct route *routes;
@@ -174,6 +179,8 @@ static const struct nav_item nav[] = {
 	{ "/ho-so", N_("Dossiers"), ROLES_STAFF },
 	{ "/ke-hoach", N_("Reform plans"), ROLES_STAFF },
 	{ "/ke-hoach/cua-toi", N_("My agency's tasks"), ROLE_REPORTER | ROLE_LEADER },
+	{ "/chi-so", N_("Indicators"), ROLES_STAFF },
+	{ "/thong-ke", N_("Statistics"), 0 },
 	{ "/co-quan", N_("Agencies"), 0 },
 	{ "/lich", N_("Calendar"), 0 },
 	{ "/quan-tri/nguoi-dung", N_("Users"), ROLE_ADMIN },

@@ -34,6 +34,8 @@ const struct config_key config_keys[] = {
 	  "dossiers received after this local time, or on a day off, count from the next working day" },
 	{ "track_rate_limit", "CCHC_TRACK_RATE_LIMIT", "30",
 	  "public dossier lookups per minute from one address (0: no limit)" },
+	{ "kpi_cache_seconds", "CCHC_KPI_CACHE_SECONDS", "10",
+	  "how long computed indicators are kept before they are computed again (0: always computed)" },
 	{ "slip_forms", "CCHC_SLIP_FORMS", "tt01-2018",
 	  "form set of the slips and the tracking ledger (data/slip-forms.tsv): tt01-2018 (Circular 01/2018/TT-VPCP) or tt03-2025 (Circular 03/2025/TT-VPCP)" },
 	{ "public_url", "CCHC_PUBLIC_URL", "http://127.0.0.1:8080",

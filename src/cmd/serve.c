@@ -16,6 +16,7 @@
 #include "payment/payment.h"
 #include "notify/notify.h"
 #include "portal/portal.h"
+#include "kpi/kpi.h"
 
 static const char usage[] =
 	"usage: cchc serve [--config FILE] [--listen HOST:PORT] [--db URL] [--SETTING VALUE]...\n"
@@ -67,6 +68,7 @@ int cmd_serve(int argc, char **argv)
 	bool worker_started = false;
 	unsigned file_limit, upload_limit, code_ttl, lock_time, per_address;
 	struct portal_settings ps;
+	unsigned kpi_cache;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -93,7 +95,8 @@ int cmd_serve(int argc, char **argv)
 		      setting_uint(&c, "upload_body_limit", &upload_limit) ||
 		      setting_uint(&c, "citizen_code_ttl", &code_ttl) ||
 		      setting_uint(&c, "citizen_lock_time", &lock_time) ||
-		      setting_uint(&c, "citizen_codes_per_address", &per_address) ? 2 : 0;
+		      setting_uint(&c, "citizen_codes_per_address", &per_address) ||
+		      setting_uint(&c, "kpi_cache_seconds", &kpi_cache) ? 2 : 0;
 	if (!ret && notify_configure(&c, &w.nc, &e)) {
 		fprintf(stderr, "error: %s\n", e.message);
 		ret = 2;
@@ -135,6 +138,7 @@ int cmd_serve(int argc, char **argv)
 	hc.tls = tls != 0;
 	hc.default_lang = config_get(&c, "default_lang");
 	dossier_set_track_limit((int)track_limit);
+	kpi_set_cache_seconds((int)kpi_cache);
 	hc.routes = app_routes(&hc.nroutes);
 	app_init(&hc.hooks);
 	if (notify) {

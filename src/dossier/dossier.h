@@ -130,6 +130,17 @@ struct dossier_filter {
 	const char *procedure;
 	const char *q;		/* code, applicant name, phone or ID number */
 	const char *due;	/* "soon" (at risk), "late", or NULL */
+	/*
+	 * The dossiers behind an indicator (kpi/): received by this agency
+	 * (key) or one below it, received/finished/returned ("by") between
+	 * two local days, with this outcome (early, on_time, late) or
+	 * channel (counter, online, postal; for "returned", the return's).
+	 */
+	const char *agency;
+	const char *from, *to;	/* YYYY-MM-DD, inclusive */
+	const char *by;		/* "received" (default), "finished", "returned" */
+	const char *outcome;
+	const char *channel;
 	bool mine;		/* open and assigned to `by` */
 	bool queue;		/* open, unassigned, handled at by's agency */
 	int page;

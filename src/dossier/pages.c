@@ -873,6 +873,7 @@ out:
 
 /* The list parameters a link keeps, in the order they are written. */
 static const char *const list_params[] = { "mine", "queue", "q", "state", "procedure", "due",
+					    "agency", "from", "to", "by", "outcome", "channel",
 					    NULL };
 
 /* The URL of the list with the request's filters, name set to value (NULL: left out). */
@@ -904,6 +905,33 @@ static void list_tabs(struct strbuf *out, bool mine, bool queue)
 	html(out, "</ul></nav>\n");
 }
 
+/* The filters of an indicator's link (kpi/) are kept, and said. */
+static void indicator_notice(struct request *req, struct strbuf *out)
+{
+	static const char *const keys[] = { "agency", "from", "to", "by", "outcome", "channel" };
+	bool any = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		const char *v = param(req, keys[i]);
+
+		if (!v)
+			continue;
+		if (!any) {
+			html(out, "<p class=\"notice\">");
+			html_txt(out, _("Dossiers behind an indicator:"));
+			any = true;
+		}
+		html(out, " <code>");
+		html_txt(out, keys[i]);
+		html(out, "=");
+		html_txt(out, v);
+		html(out, "</code>");
+		hidden_field(out, keys[i], v);
+	}
+	if (any)
+		html(out, "</p>\n");
+}
+
 static void list_filters(struct request *req, struct strbuf *out)
 {
 	const char *state = param(req, "state"), *due = param(req, "due");
@@ -918,6 +946,7 @@ static void list_filters(struct request *req, struct strbuf *out)
 		hidden_field(out, "mine", "1");
 	if (param(req, "queue"))
 		hidden_field(out, "queue", "1");
+	indicator_notice(req, out);
 	html(out, "<p><label for=\"f-q\">");
 	html_txt(out, _("Code, name, phone or ID number"));
 	html(out, "</label>\n<input id=\"f-q\" name=\"q\" type=\"search\" value=\"");
@@ -1091,6 +1120,12 @@ static int page_list(struct request *req, struct response *res)
 		.procedure = param(req, "procedure"),
 		.q = param(req, "q"),
 		.due = param(req, "due"),
+		.agency = param(req, "agency"),
+		.from = param(req, "from"),
+		.to = param(req, "to"),
+		.by = param(req, "by"),
+		.outcome = param(req, "outcome"),
+		.channel = param(req, "channel"),
 		.mine = small_number(param(req, "mine")) != 0,
 		.queue = small_number(param(req, "queue")) != 0,
 		.page = small_number(param(req, "page")),

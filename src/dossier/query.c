@@ -240,6 +240,75 @@ static void bind_all(struct db_stmt *st, const struct list_sql *q)
 /* The most a list counts exactly; beyond it the total reads "at least". */
 #define LIST_COUNT_CAP 10000
 
+/*
+ * The filters of the dossiers behind an indicator: the same agency
+ * (receiving, with its subtree), days and classes as the counters.
+ */
+static int indicator_filters(struct db *db, const struct dossier_filter *f, struct list_sql *q,
+			     char **keep, struct err *e)
+{
+	const char *by = f->by && *f->by ? f->by : "received";
+	const char *col;
+	int from = 0, to = 0, ret = 0;
+
+	if (f->agency && *f->agency) {
+		struct agency a = AGENCY_INIT;
+		char *hi;
+
+		ret = agency_find(db, f->agency, &a, e);
+		if (ret)
+			return ret == E_NOTFOUND ? err_set(e, E_INVALID, "agency",
+							   "there is no agency '%s'", f->agency) : ret;
+		hi = agency_path_upper(a.path);
+		strbuf_addstr(&q->where, " AND d.agency_id IN (SELECT id FROM agency WHERE path >= ?"
+			      " AND path < ?)");
+		/* The parameters are borrowed until the list is read: kept in keep. */
+		keep[0] = a.path;
+		a.path = NULL;
+		keep[1] = hi;
+		p_text(q, keep[0]);
+		p_text(q, keep[1]);
+		agency_release(&a);
+	}
+	if (!strcmp(by, "received"))
+		col = "d.received_at";
+	else if (!strcmp(by, "finished"))
+		col = "d.finished_at";
+	else if (!strcmp(by, "returned"))
+		col = "d.returned_at";
+	else
+		return err_set(e, E_INVALID, "by", "by must be 'received', 'finished' or 'returned'");
+	if ((f->from && *f->from) || (f->to && *f->to)) {
+		if (!f->from || calendar_day_parse(f->from, &from, NULL))
+			return err_set(e, E_INVALID, "from", "'from' must be a date YYYY-MM-DD");
+		if (!f->to || calendar_day_parse(f->to, &to, NULL) || to < from)
+			return err_set(e, E_INVALID, "to", "'to' must be a date YYYY-MM-DD, not before 'from'");
+		strbuf_addf(&q->where, " AND %s >= ? AND %s < ?", col, col);
+		p_int(q, calendar_instant(from, 0));
+		p_int(q, calendar_instant(to + 1, 0));
+	}
+	if (!strcmp(by, "finished") && ((f->from && *f->from) || (f->outcome && *f->outcome)))
+		strbuf_addstr(&q->where, " AND d.outcome IS NOT NULL");
+	if (f->outcome && *f->outcome) {
+		if (strcmp(f->outcome, "early") && strcmp(f->outcome, "on_time") &&
+		    strcmp(f->outcome, "late"))
+			return err_set(e, E_INVALID, "outcome",
+				       "outcome must be 'early', 'on_time' or 'late'");
+		strbuf_addstr(&q->where, " AND d.outcome = ?");
+		p_text(q, f->outcome);
+	}
+	if (f->channel && *f->channel) {
+		if (strcmp(f->channel, "counter") && strcmp(f->channel, "online") &&
+		    strcmp(f->channel, "postal"))
+			return err_set(e, E_INVALID, "channel",
+				       "channel must be 'counter', 'online' or 'postal'");
+		strbuf_addstr(&q->where, !strcmp(by, "returned") ? " AND d.return_channel = ?"
+				       : " AND d.channel = ?");
+		p_text(q, f->channel);
+	}
+	return 0;
+}
+
 int dossier_list(struct db *db, const struct user *by, const struct dossier_filter *f,
 		 json_t **out, struct err *e)
 {
@@ -257,6 +326,7 @@ int dossier_list(struct db *db, const struct user *by, const struct dossier_filt
 	bool all = user_has(by, ROLE_MONITOR);
 	json_t *items = NULL, *counts = NULL;
 	int ret = 0, nscope;
+	char *keep[2] = { NULL, NULL };
 
 	*out = NULL;
 	if (due && strcmp(due, "soon") && strcmp(due, "late")) {
@@ -319,6 +389,9 @@ int dossier_list(struct db *db, const struct user *by, const struct dossier_filt
 		p_int(&q, now);
 		p_int(&q, soon);
 	}
+	ret = indicator_filters(db, f, &q, keep, e);
+	if (ret)
+		goto out;
 	nscope = q.n;
 
 	strbuf_addf(&sql, "SELECT COUNT(*) FROM (SELECT 1 FROM dossier d%s LIMIT %d) c",
@@ -404,6 +477,8 @@ out:
 	strbuf_release(&sql);
 	strbuf_release(&scope);
 	free(hi);
+	free(keep[0]);
+	free(keep[1]);
 	return ret;
 }
 
