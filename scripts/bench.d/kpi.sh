@@ -24,7 +24,7 @@
 
 sqlite_path=${db#sqlite:}
 kpi_year=$(date +%Y)
-kpi_dash="/danh-gia?period=$kpi_year"
+kpi_dash="/chi-so?period=$kpi_year"
 kpi_break="/api/v1/kpi/breakdown?indicator=dossiers_on_time&by=children&period=$kpi_year"
 
 kpi_triggers=$(sed -n '/^-- @sqlite$/,/^-- @postgresql$/p' assets/migrations/0010_kpi.sql | sed '1d;$d')
