@@ -1,12 +1,13 @@
-// Retakes the screenshots of the new pages in docs/screenshots/ (README.md
-// shows them): the province dashboard as a monitor, the public statistics,
-// and, on a phone, a citizen's dossiers, a tracked dossier with its fee,
-// the test payment page and the rating page.
+// Retakes these screenshots in docs/screenshots/ (README.md shows them):
+// the home page, the province dashboard as a monitor and the public
+// statistics on a desktop; a citizen's dossiers, a tracked dossier with its
+// fee, the test payment page and the rating page on a phone.  The older
+// ones (catalogue, dossier, calendar, plan, agencies) were taken by hand.
 //
 //   make all && node scripts/screenshots.mjs
 //
 // It creates its own SQLite database in a temporary directory (`cchc init
-// --demo --demo-dossiers 3000`, about ten seconds), adds a monitor, serves
+// --demo --demo-dossiers 3000`, half a minute in all), adds a monitor, serves
 // it on a free loopback port with the test payment provider on, drives
 // headless /usr/bin/chromium (playwright-core from tests/node_modules;
 // CHROMIUM= to use another) and stops the server.  Nothing else is
@@ -136,9 +137,11 @@ async function main() {
 		await shot(page, 'kpi-dashboard.png');
 		await context.close();
 
-		// The public statistics, signed out.
+		// The home page and the public statistics, signed out.
 		context = await browser.newContext({ locale: 'vi-VN', viewport: DESKTOP });
 		page = await context.newPage();
+		await page.goto(base + '/');
+		await shot(page, 'home.png');
 		await page.goto(base + '/thong-ke');
 		await shot(page, 'statistics.png');
 		await context.close();
