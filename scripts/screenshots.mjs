@@ -6,6 +6,9 @@
 //
 //   make all && node scripts/screenshots.mjs
 //
+// Needs what `make test` installs: chromium, sqlite3, and playwright-core
+// in tests/node_modules (scripts/deps.sh test).
+//
 // It creates its own SQLite database in a temporary directory (`cchc init
 // --demo --demo-dossiers 3000`, half a minute in all), adds a monitor, serves
 // it on a free loopback port with the test payment provider on, drives
