@@ -4,11 +4,11 @@
 // online with two uploads, the officer accepts it (SMS), the citizen pays
 // the fee with the test provider and follows the dossier, the officer takes
 // it to the end (SMS at each step, in order; the gateway is killed midway
-// and the waiting SMS goes out when it returns), and the citizen rates it
-// once from the link in the last SMS.
+// and the waiting SMS goes out when it returns), the citizen downloads the
+// result and rates the service once from the link in the last SMS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -16,6 +16,7 @@ import { startServer, run } from '../lib/server.mjs';
 import { launch, open } from '../lib/browser.mjs';
 import { Client } from '../lib/client.mjs';
 import { startKannel, freePort } from '../lib/kannel.mjs';
+import { formData } from '../lib/citizen.mjs';
 
 // Đăng ký thay đổi nội dung đăng ký hộ kinh doanh: fully online, two
 // documents, a fee of 50.000 đ, received by a district.
@@ -242,18 +243,24 @@ test('a citizen on a phone: SMS sign-up, online filing, fee, tracking, SMS at ea
 
 	// 5. Follow it: tracking and "my dossiers", in Vietnamese.
 	text = await track(page, code);
-	assert.match(text, /đã tiếp nhận/i);
+	assert.match(await page.locator('.track-result').innerText(), /đã tiếp nhận/);
 	assert.equal(await page.getByRole('button', { name: 'Thanh toán trực tuyến' }).count(), 0);
 	await page.goto(`${srv.url}/cong-dan/ho-so`);
 	text = await page.locator('main').innerText();
 	assert.match(text, /Đăng ký thay đổi nội dung đăng ký hộ kinh doanh/);
 	assert.match(text, new RegExp(quote(code)));
+	assert.match(text, /đã tiếp nhận/);
 	await wellFormed(page, 'my dossiers');
 
 	// 6–7. The officer takes it to the end.  Before "result ready" the
 	// gateway dies: that SMS waits, not lost, and goes out when it returns.
 	await act(code, 'claim');
 	await act(code, 'approve');
+	// The result of a fully online procedure, for the applicant to download.
+	const result = realPdf();
+	const up = await officer.request('POST', `/api/v1/dossiers/${encodeURIComponent(code)}/result-files`,
+		{ multipart: formData({}, [['file', 'giay-chung-nhan.pdf', 'application/pdf', result]]) });
+	assert.equal(up.status, 201, await up.text());
 	const before = kannel.count(PHONE);
 	await kannel.kill();
 	await act(code, 'mark_ready');
@@ -266,6 +273,7 @@ test('a citizen on a phone: SMS sign-up, online filing, fee, tracking, SMS at ea
 	// The officer's page shows it too.
 	const officerPage = await (await officer.request('GET', `/ho-so/${encodeURIComponent(code)}`)).text();
 	assert.match(officerPage, /Tin nhắn gửi người nộp hồ sơ/);
+	assert.match(officerPage, /dossier\.result_ready<\/td><td>lỗi, sẽ gửi lại/);
 	await kannel.restart();
 	const ready = await kannel.waitFor(PHONE, new RegExp(`^Hồ sơ ${quote(code)} đã có kết quả\\.`), 30000);
 	assert.match(ready.text, new RegExp(`Tra cứu: ${quote(srv.url)}/tra-cuu\\?ma=${quote(code)}$`));
@@ -273,8 +281,8 @@ test('a citizen on a phone: SMS sign-up, online filing, fee, tracking, SMS at ea
 		const m = (await messages(code)).find((x) => x.template === 'dossier.result_ready' && x.channel === 'sms');
 		return m.state === 'delivered';
 	});
-	text = await track(page, code);
-	assert.match(text, /có kết quả/i);
+	await track(page, code);
+	assert.match(await page.locator('.track-result').innerText(), /đã có kết quả, chờ trả/);
 
 	await act(code, 'return', { channel: 'online' });
 	const back = await kannel.waitFor(PHONE, new RegExp(`^Hồ sơ ${quote(code)} đã trả kết quả\\. .*đánh giá mức độ hài lòng: (\\S+)$`));
@@ -319,8 +327,20 @@ test('a citizen on a phone: SMS sign-up, online filing, fee, tracking, SMS at ea
 	assert.equal(res.status(), 200, await page.locator('main').innerText());
 	assert.match(await page.getByRole('status').innerText(), /đã được ghi nhận/);
 
-	text = await track(page, code);
+	await track(page, code);
+	assert.match(await page.locator('.track-result').innerText(), /đã trả kết quả/);
 	assert.match(await page.locator('section.rating').innerText(), /Bạn đã đánh giá/);
+	await page.goto(`${srv.url}/cong-dan/ho-so`);
+	assert.match(await page.locator('main').innerText(), /đã trả kết quả/);
+	// The result, downloaded from the dossier's page.
+	await go(page, () => page.locator('main ul.dossiers a').first().click());
+	assert.equal(new URL(page.url()).pathname, `/cong-dan/ho-so/${id}`);
+	assert.equal(await page.getByRole('heading', { name: 'Kết quả', exact: true }).count(), 1);
+	await wellFormed(page, 'the returned dossier');
+	const [download] = await Promise.all([page.waitForEvent('download'),
+		page.locator('a', { hasText: 'giay-chung-nhan.pdf' }).click()]);
+	assert.equal(download.suggestedFilename(), 'giay-chung-nhan.pdf');
+	assert.deepEqual(readFileSync(await download.path()), result);
 
 	// The second attempt is refused, saying why; the link says so too.
 	await fill(page2, Object.fromEntries(Object.keys(choice).map((k) => [k, 1])));
