@@ -310,15 +310,20 @@ for (const backend of backends()) {
 			// The SMS to this phone, in order.
 			const order = kannel.messages.filter((m) => m.to === PHONE).map((m) => m.text);
 			const at = (re) => order.findIndex((t) => re.test(t));
-			const steps = [/Quảng Nam: \d{6}/, /nộp trực tuyến đã được tiếp nhận/, /đã có kết quả/, /đã trả kết quả/];
+			const steps = [/Quảng Nam: \d{6}/, /nộp trực tuyến đã được tiếp nhận/, /^Đã nhận .* phí/,
+				/đã có kết quả/, /đã trả kết quả/];
 			const idx = steps.map(at);
 			assert.ok(idx.every((i) => i >= 0), JSON.stringify(order));
 			assert.deepEqual([...idx].sort((a, b) => a - b), idx, JSON.stringify(order));
 			assert.equal(order.filter((t) => /đã có kết quả/.test(t)).length, 1, 'the result SMS once');
 			const list = await messages(code);
 			const sms = list.filter((m) => m.channel === 'sms').map((m) => m.template);
-			assert.deepEqual(sms.filter((t) => t !== 'payment.received'),
-				['dossier.accepted', 'dossier.result_ready', 'dossier.returned']);
+			assert.deepEqual(sms, ['dossier.accepted', 'payment.received', 'dossier.result_ready',
+				'dossier.returned']);
+			assert.equal(order.length, steps.length, 'no SMS twice: ' + JSON.stringify(order));
+			// Every one ends delivered, by the receipts Kannel sent back.
+			await until('every SMS delivered', async () =>
+				(await messages(code)).every((m) => m.channel !== 'sms' || m.state === 'delivered'));
 
 			// 8. Rate it from the SMS's link: the page asks for the phone's last 4
 			// digits, then the five factors.  A second tab opened on the same form
