@@ -222,16 +222,31 @@ for (const backend of backends()) {
 			assert.match(text, /giay-to-lien-quan\.png/);
 			await wellFormed(page, 'the new dossier');
 
-			// 3. The officer sees it in the queue with both files and accepts it;
-			// the citizen is told by SMS, with the dossier's code.
+			// 3. The officer sees it in the queue with both files and accepts it
+			// on the dossier's page, in a browser of their own; the citizen is
+			// told by SMS, with the dossier's code.
 			const ref = `#${id}`;
 			let d = await (await officer.request('GET', `/api/v1/dossiers/${encodeURIComponent(ref)}`)).json();
 			assert.equal(d.channel, 'online');
 			assert.equal(d.state, 'submitted');
 			const files = await (await officer.request('GET', `/api/v1/dossiers/${encodeURIComponent(ref)}/files`)).json();
-			assert.deepEqual(files.items.map((f) => f.name ?? f.filename).sort(),
+			assert.deepEqual(files.items.map((f) => f.name).sort(),
 				['giay-to-lien-quan.png', 'thong-bao-thay-doi.pdf']);
-			await act(ref, 'accept');
+			const desk = await browser.newContext({ locale: 'vi-VN' });
+			const officerPage = await open(desk);
+			await officerPage.goto(`${srv.url}/dang-nhap?next=${encodeURIComponent(`/ho-so/${encodeURIComponent(ref)}`)}`);
+			await officerPage.getByLabel('Tên đăng nhập').fill('dl');
+			await officerPage.getByLabel('Mật khẩu').fill(PASSWORD);
+			res = await go(officerPage, () => officerPage.getByRole('button', { name: 'Đăng nhập' }).click());
+			assert.equal(res.status(), 200);
+			assert.equal(new URL(officerPage.url()).pathname, `/ho-so/${encodeURIComponent(ref)}`);
+			for (const name of ['thong-bao-thay-doi.pdf', 'giay-to-lien-quan.png'])
+				assert.equal(await officerPage.locator('main a', { hasText: name }).count(), 1, name);
+			res = await go(officerPage, () => officerPage.getByRole('button', { name: 'Tiếp nhận hồ sơ' }).click());
+			assert.ok(res.status() < 400, await officerPage.locator('main').innerText());
+			assert.match(await officerPage.locator('main').innerText(), /đã tiếp nhận/);
+			assert.deepEqual(officerPage.problems, []);
+			await desk.close();
 			d = await (await officer.request('GET', `/api/v1/dossiers/${encodeURIComponent(ref)}`)).json();
 			const code = d.code;
 			assert.match(code, /^000\.\d\d\.\d\d\.H47-\d{6}-\d{4,}$/);
