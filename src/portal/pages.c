@@ -22,7 +22,9 @@
 #include "http/html.h"
 #include "http/http.h"
 #include "org/org.h"
+#include "payment/payment.h"
 #include "portal/portal.h"
+#include "rating/rating.h"
 #include "portal/portal_impl.h"
 
 #define HOME_URL "/cong-dan"
@@ -572,6 +574,18 @@ static int page_dossier(struct request *req, struct response *res, const struct 
 		html(out, "</dd>\n");
 	}
 	html(out, "</dl>\n");
+	/* The fee to pay online and, once returned, the rating: as on tracking. */
+	if (json_is_string(json_object_get(d, "code"))) {
+		const char *check = req->citizen->phone + 6;
+		struct err te = ERR_INIT;
+		json_t *t = NULL;
+
+		if (!dossier_track(req->db, jstr(d, "code"), check, &t, &te)) {
+			payment_track_section(req, res, t, check);
+			rating_track_section(req, res, t, check);
+		}
+		json_decref(t);
+	}
 	{
 		json_t *files = json_object_get(d, "files"), *f;
 		size_t i;

@@ -255,10 +255,12 @@ for (const backend of backends()) {
 			assert.match(accepted.text, /^Hồ sơ Đăng ký thay đổi nội dung đăng ký hộ kinh doanh/);
 			assert.equal(d.fee_due, 50000, "the procedure's fee");
 
-			// 4. Pay the fee with the test provider, from the tracking page.
-			text = await track(page, code);
+			// 4. Pay the fee with the test provider, from the citizen's own
+			// dossier page (tracking offers the same button to those without
+			// an account: tests/browser/payment.test.mjs).
+			await page.goto(`${srv.url}/cong-dan/ho-so/${id}`);
 			assert.match(await page.locator('section.payments').innerText(), /50\.000/);
-			await wellFormed(page, 'tracking with the fee');
+			await wellFormed(page, 'my dossier with the fee');
 			await go(page, () => page.getByRole('button', { name: 'Thanh toán trực tuyến' }).click());
 			assert.match(new URL(page.url()).pathname, /^\/thanh-toan\/thu-nghiem\/T[0-9a-f]+$/);
 			assert.match(await page.locator('h1').innerText(), /Thanh toán thử nghiệm/);
@@ -376,6 +378,8 @@ for (const backend of backends()) {
 			await go(page, () => page.locator('main ul.dossiers a').first().click());
 			assert.equal(new URL(page.url()).pathname, `/cong-dan/ho-so/${id}`);
 			assert.equal(await page.getByRole('heading', { name: 'Kết quả', exact: true }).count(), 1);
+			assert.match(await page.locator('section.rating').innerText(), /Bạn đã đánh giá/);
+			assert.equal(await page.getByRole('button', { name: 'Thanh toán trực tuyến' }).count(), 0);
 			await wellFormed(page, 'the returned dossier');
 			const [download] = await Promise.all([page.waitForEvent('download'),
 				page.locator('a', { hasText: 'giay-chung-nhan.pdf' }).click()]);
