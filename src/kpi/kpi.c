@@ -345,8 +345,14 @@ static int edge_load(struct db *db, const struct kpi_agency *ag, int n, int from
 	}
 	calendar_day_format(from, a);
 	calendar_day_format(to, b);
+	/*
+	 * The days' counters first (kpi_counter_day), then each row's agency:
+	 * CROSS JOIN keeps SQLite from looping over the agencies of the
+	 * subtree and reading the days' counters of every agency for each
+	 * (a few hundred agencies × the days' rows: 0.3 s for part of a month).
+	 */
 	st = db_prepare(db, "SELECT a.path, c.metric, SUM(c.value) FROM kpi_counter c"
-			" JOIN agency a ON a.id = c.agency_id WHERE c.day >= ? AND c.day <= ?"
+			" CROSS JOIN agency a WHERE a.id = c.agency_id AND c.day >= ? AND c.day <= ?"
 			" AND a.path >= ? AND a.path < ? GROUP BY a.path, c.metric");
 	db_bind_text(st, 1, a);
 	db_bind_text(st, 2, b);
