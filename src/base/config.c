@@ -15,7 +15,7 @@ const struct config_key config_keys[] = {
 	{ "db", "CCHC_DB", "sqlite:var/cchc.db",
 	  "database: sqlite:PATH or postgresql://user@host/db" },
 	{ "threads", "CCHC_THREADS", "0",
-	  "server worker threads, each with its own database connection (0: two per core)" },
+	  "server worker threads, each with its own database connection (0: four per core)" },
 	{ "log_level", "CCHC_LOG_LEVEL", "info",
 	  "debug, info, warn or error" },
 	{ "access_log", "CCHC_ACCESS_LOG", "1",

@@ -119,7 +119,7 @@ int cmd_serve(int argc, char **argv)
 	if (!threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 
-		threads = n > 0 ? (unsigned)n * 2 : 2;
+		threads = n > 0 ? (unsigned)n * 4 : 4;
 	}
 	hc.listen = config_get(&c, "listen");
 	hc.db_url = config_get(&c, "db");
