@@ -675,6 +675,17 @@ const char *kpi_verdict(bool has, double value, const char *cmp, double threshol
 	return ok ? "met" : "not_met";
 }
 
+const char *kpi_verdict_label(const char *v)
+{
+	if (!strcmp(v, "met"))
+		return _("Met");
+	if (!strcmp(v, "not_met"))
+		return _("Not met");
+	if (!strcmp(v, "no_data"))
+		return _("No data");
+	return "";
+}
+
 /* ---- catalogue, publishing, plan ----------------------------------------------- */
 
 int kpi_procedures(struct db *db, const struct kpi_agency *scope, int64_t *published,
