@@ -224,6 +224,11 @@ int dossier_track_limit(void);
  * (retry_after set) when the address is over dossier_track_limit().
  */
 int dossier_track_take(struct request *req);
+/*
+ * The same for a page that shows the refusal itself: false, or true with
+ * the response at 429 (Retry-After set) and e filled.
+ */
+bool dossier_track_refused(struct request *req, struct response *res, struct err *e);
 
 extern const struct route dossier_api_routes[];
 extern const unsigned dossier_api_nroutes;
