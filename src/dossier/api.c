@@ -134,16 +134,24 @@ static int api_act(struct request *req, struct response *res)
 	return ret;
 }
 
-static int api_track(struct request *req, struct response *res)
+int dossier_track_take(struct request *req)
 {
 	int retry = 60, ret;
 
-	if (!ratelimit_take("track", req->remote, track_per_minute, &retry)) {
-		ret = err_set(&req->err, E_RATELIMIT, NULL,
-			      "too many lookups from your address; try again in a minute");
-		req->err.retry_after = retry;
+	if (ratelimit_take("track", req->remote, track_per_minute, &retry))
+		return 0;
+	ret = err_set(&req->err, E_RATELIMIT, NULL,
+		      "too many lookups from your address; try again in a minute");
+	req->err.retry_after = retry;
+	return ret;
+}
+
+static int api_track(struct request *req, struct response *res)
+{
+	int ret = dossier_track_take(req);
+
+	if (ret)
 		return ret;
-	}
 	ret = dossier_track_write(req->db, req_arg(req, 0), req_query(req, "check"),
 				  &res->body, &req->err);
 	if (!ret)

@@ -218,6 +218,17 @@ void dossier_mask_name(const char *name, struct strbuf *out);
 /* Lookups per minute per address on public tracking; 0 for no limit. */
 void dossier_set_track_limit(int per_minute);
 int dossier_track_limit(void);
+/*
+ * Takes one public lookup (tracking, paying or rating with the phone's
+ * digits) for the request's address: 0, or E_RATELIMIT with req->err
+ * (retry_after set) when the address is over dossier_track_limit().
+ */
+int dossier_track_take(struct request *req);
+/*
+ * The same for a page that shows the refusal itself: false, or true with
+ * the response at 429 (Retry-After set) and e filled.
+ */
+bool dossier_track_refused(struct request *req, struct response *res, struct err *e);
 
 extern const struct route dossier_api_routes[];
 extern const unsigned dossier_api_nroutes;

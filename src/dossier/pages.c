@@ -1977,6 +1977,21 @@ static void track_result(struct strbuf *out, json_t *t)
 	html(out, "</section>\n");
 }
 
+/* Shared with rating/pages.c (dossier.h): the public lookup budget, on a page. */
+bool dossier_track_refused(struct request *req, struct response *res, struct err *e)
+{
+	int retry = 60;
+	char secs[16];
+
+	if (ratelimit_take("track", req->remote, dossier_track_limit(), &retry))
+		return false;
+	snprintf(secs, sizeof(secs), "%d", retry > 0 ? retry : 60);
+	res->status = 429;
+	res_header(res, "Retry-After", secs);
+	err_set(e, E_RATELIMIT, NULL, "too many lookups from your address; try again in a minute");
+	return true;
+}
+
 static int page_track(struct request *req, struct response *res)
 {
 	struct strbuf *out = &res->body;
@@ -1984,7 +1999,7 @@ static int page_track(struct request *req, struct response *res)
 	static const char *const fields[] = { "ma", "so", NULL };
 	struct err e = ERR_INIT;
 	json_t *t = NULL;
-	int retry = 60, ret;
+	int ret;
 
 	if (code && check) {
 		/* The form was sent: both are needed before anything is looked up. */
@@ -1994,15 +2009,7 @@ static int page_track(struct request *req, struct response *res)
 		} else if (!*check) {
 			res->status = 400;
 			err_set(&e, E_INVALID, "so", "enter the last 4 digits of your phone number");
-		} else if (!ratelimit_take("track", req->remote, dossier_track_limit(), &retry)) {
-			char secs[16];
-
-			snprintf(secs, sizeof(secs), "%d", retry > 0 ? retry : 60);
-			res->status = 429;
-			res_header(res, "Retry-After", secs);
-			err_set(&e, E_RATELIMIT, NULL,
-				"too many lookups from your address; try again in a minute");
-		} else {
+		} else if (!dossier_track_refused(req, res, &e)) {
 			ret = dossier_track(req->db, code, check, &t, &e);
 			if (ret == E_NOTFOUND) {
 				/* A wrong code and wrong digits: the same answer. */

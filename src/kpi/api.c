@@ -56,8 +56,8 @@ static void send_and_keep(struct response *res, const char *key, json_t *json)
 	json_decref(t);
 }
 
-/* The scope and period of a request. */
-static int scope_period(struct request *req, struct kpi_agency *a, struct kpi_period *p)
+/* The scope and period of a request (?agency, ?period or ?from/?to). */
+int kpi_request_scope(struct request *req, struct kpi_agency *a, struct kpi_period *p)
 {
 	int ret = kpi_period_parse(req_query(req, "period"), req_query(req, "from"),
 				   req_query(req, "to"), calendar_day_of(clock_now()), p, &req->err);
@@ -83,7 +83,7 @@ static int api_values(struct request *req, struct response *res)
 	struct kpi_agency a = { 0 };
 	struct kpi_period p;
 	json_t *out = NULL;
-	int ret = scope_period(req, &a, &p);
+	int ret = kpi_request_scope(req, &a, &p);
 
 	if (!ret)
 		ret = kpi_values(req->db, req->user, &a, &p, &out, &req->err);
@@ -99,7 +99,7 @@ static int api_breakdown(struct request *req, struct response *res)
 	struct kpi_period p;
 	struct strbuf key = STRBUF_INIT;
 	json_t *out = NULL;
-	int ret = scope_period(req, &a, &p);
+	int ret = kpi_request_scope(req, &a, &p);
 
 	if (!ret) {
 		const char *ind = req_query(req, "indicator"), *by = req_query(req, "by");
@@ -123,7 +123,7 @@ static int api_targets(struct request *req, struct response *res)
 	struct kpi_agency a = { 0 };
 	struct kpi_period p;
 	json_t *out = NULL;
-	int ret = scope_period(req, &a, &p);
+	int ret = kpi_request_scope(req, &a, &p);
 
 	if (!ret)
 		ret = kpi_targets(req->db, req->user, &a, req_query(req, "plan"), &p, &out,
@@ -139,7 +139,7 @@ static int api_index766(struct request *req, struct response *res)
 	struct kpi_agency a = { 0 };
 	struct kpi_period p;
 	json_t *values = NULL, *out = NULL;
-	int ret = scope_period(req, &a, &p);
+	int ret = kpi_request_scope(req, &a, &p);
 
 	if (!ret)
 		ret = kpi_values(req->db, req->user, &a, &p, &values, &req->err);
@@ -161,7 +161,7 @@ static int api_dashboard(struct request *req, struct response *res)
 	struct kpi_period p;
 	struct strbuf key = STRBUF_INIT;
 	json_t *out = NULL;
-	int ret = scope_period(req, &a, &p);
+	int ret = kpi_request_scope(req, &a, &p);
 
 	if (!ret) {
 		text_key(req, &key, "api-dashboard", &a, &p, NULL);

@@ -148,21 +148,26 @@ static void num_text(struct strbuf *sb, json_t *v)
 	kpi_number(sb, v);
 }
 
-static const char *verdict_label(const char *v)
-{
-	if (!strcmp(v, "met"))
-		return _("Met");
-	if (!strcmp(v, "not_met"))
-		return _("Not met");
-	if (!strcmp(v, "no_data"))
-		return _("No data");
-	return "";
-}
-
 static void heading(json_t *d, struct strbuf *title, struct strbuf *sub)
 {
 	strbuf_addsub(title, _("Indicators of %s"), str(json_object_get(d, "agency"), "name"), NULL);
 	strbuf_addstr(sub, str(json_object_get(d, "period"), "label"));
+}
+
+/* A number cell, or an empty one where the figure is null (no data). */
+static void cell_number(struct xlsx_sheet *s, json_t *v)
+{
+	if (json_is_number(v))
+		xlsx_number(s, json_number_value(v));
+	else
+		xlsx_skip(s);
+}
+
+/* The cells of row's members keys[0..n), in order. */
+static void cell_numbers(struct xlsx_sheet *s, json_t *row, const char *const *keys, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		cell_number(s, json_object_get(row, keys[k]));
 }
 
 static int export_xlsx(json_t *d, struct strbuf *out, struct err *e)
@@ -197,21 +202,15 @@ static int export_xlsx(json_t *d, struct strbuf *out, struct err *e)
 	json_array_foreach(json_object_get(d, "indicators"), i, it) {
 		xlsx_text(s, str(it, "code"));
 		xlsx_text(s, str(it, "name"));
-		if (json_is_number(json_object_get(it, "value")))
-			xlsx_number(s, json_number_value(json_object_get(it, "value")));
-		else
-			xlsx_skip(s);
+		cell_number(s, json_object_get(it, "value"));
 		xlsx_number(s, (double)json_integer_value(json_object_get(it, "num")));
 		if (json_is_integer(json_object_get(it, "den")))
 			xlsx_number(s, (double)json_integer_value(json_object_get(it, "den")));
 		else
 			xlsx_skip(s);
 		xlsx_text(s, str(it, "unit"));
-		if (json_is_number(json_object_get(it, "target")))
-			xlsx_number(s, json_number_value(json_object_get(it, "target")));
-		else
-			xlsx_skip(s);
-		xlsx_text(s, verdict_label(str(it, "verdict")));
+		cell_number(s, json_object_get(it, "target"));
+		xlsx_text(s, kpi_verdict_label(str(it, "verdict")));
 		xlsx_text(s, str(it, "definition"));
 		xlsx_text(s, str(it, "formula"));
 		xlsx_next_row(s);
@@ -233,14 +232,7 @@ static int export_xlsx(json_t *d, struct strbuf *out, struct err *e)
 						    "online_percent", "satisfaction_percent" };
 
 		xlsx_text(s, str(it, "month"));
-		for (k = 0; k < ARRAY_SIZE(keys); k++) {
-			json_t *v = json_object_get(it, keys[k]);
-
-			if (json_is_number(v))
-				xlsx_number(s, json_number_value(v));
-			else
-				xlsx_skip(s);
-		}
+		cell_numbers(s, it, keys, ARRAY_SIZE(keys));
 		xlsx_next_row(s);
 	}
 	s = xlsx_sheet(x, _("Agencies ranked"));
@@ -259,14 +251,7 @@ static int export_xlsx(json_t *d, struct strbuf *out, struct err *e)
 
 		xlsx_number(s, (double)json_integer_value(json_object_get(it, "rank")));
 		xlsx_text(s, str(json_object_get(it, "agency"), "name"));
-		for (k = 0; k < ARRAY_SIZE(keys); k++) {
-			json_t *v = json_object_get(it, keys[k]);
-
-			if (json_is_number(v))
-				xlsx_number(s, json_number_value(v));
-			else
-				xlsx_skip(s);
-		}
+		cell_numbers(s, it, keys, ARRAY_SIZE(keys));
 		xlsx_next_row(s);
 	}
 	s = xlsx_sheet(x, _("Decision 766 index"));
@@ -290,15 +275,9 @@ static int export_xlsx(json_t *d, struct strbuf *out, struct err *e)
 		json_array_foreach(json_object_get(g, "items"), k, si) {
 			xlsx_skip(s);
 			xlsx_text(s, str(si, "name"));
-			if (json_is_number(json_object_get(si, "value")))
-				xlsx_number(s, json_number_value(json_object_get(si, "value")));
-			else
-				xlsx_skip(s);
+			cell_number(s, json_object_get(si, "value"));
 			xlsx_number(s, json_number_value(json_object_get(si, "weight")));
-			if (json_is_number(json_object_get(si, "points")))
-				xlsx_number(s, json_number_value(json_object_get(si, "points")));
-			else
-				xlsx_skip(s);
+			cell_number(s, json_object_get(si, "points"));
 			xlsx_next_row(s);
 		}
 	}
@@ -351,7 +330,7 @@ static int export_pdf(json_t *d, struct strbuf *out, struct err *e)
 		cells[0] = str(it, "name");
 		cells[1] = a.buf;
 		cells[2] = json_is_number(json_object_get(it, "target")) ? b.buf : "";
-		cells[3] = verdict_label(str(it, "verdict"));
+		cells[3] = kpi_verdict_label(str(it, "verdict"));
 		pdf_table_row(p, cells);
 	}
 	pdf_table_end(p);

@@ -662,23 +662,19 @@ struct kpi_value kpi_value_of(const struct kpi_def *d, const struct kpi_sums *s)
 
 const char *kpi_verdict(bool has, double value, const char *cmp, double threshold)
 {
-	bool ok;
-
-	if (!has)
-		return "no_data";
 	/* Percentages are compared as shown, to a hundredth. */
-	value = round(value * 100) / 100;
-	if (!strcmp(cmp, ">"))
-		ok = value > threshold;
-	else if (!strcmp(cmp, "<"))
-		ok = value < threshold;
-	else if (!strcmp(cmp, "<="))
-		ok = value <= threshold;
-	else if (!strcmp(cmp, "="))
-		ok = fabs(value - threshold) < 1e-9;
-	else
-		ok = value >= threshold;
-	return ok ? "met" : "not_met";
+	return plan_verdict(cmp, true, threshold, has, has ? round(value * 100) / 100 : value);
+}
+
+const char *kpi_verdict_label(const char *v)
+{
+	if (!strcmp(v, "met"))
+		return _("Met");
+	if (!strcmp(v, "not_met"))
+		return _("Not met");
+	if (!strcmp(v, "no_data"))
+		return _("No data");
+	return "";
 }
 
 /* ---- catalogue, publishing, plan ----------------------------------------------- */

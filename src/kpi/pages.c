@@ -67,25 +67,14 @@ static void num_int(struct strbuf *out, int64_t v)
 	html_txtf(out, "%lld", (long long)v);
 }
 
-static const char *verdict_label(const char *v)
-{
-	if (!strcmp(v, "met"))
-		return _("Met");
-	if (!strcmp(v, "not_met"))
-		return _("Not met");
-	if (!strcmp(v, "no_data"))
-		return _("No data");
-	return "";
-}
-
 static void verdict_tag(struct strbuf *out, const char *v)
 {
-	if (!*verdict_label(v))
+	if (!*kpi_verdict_label(v))
 		return;
 	html(out, "<span class=\"tag ");
 	html(out, !strcmp(v, "met") ? "ok" : !strcmp(v, "not_met") ? "bad" : "warn");
 	html(out, "\">");
-	html_txt(out, verdict_label(v));
+	html_txt(out, kpi_verdict_label(v));
 	html(out, "</span>");
 }
 
@@ -162,16 +151,6 @@ static void scope_form(struct request *req, struct strbuf *out, const char *acti
 	html(out, "</button>\n</form>\n<p class=\"hint\">");
 	html_txt(out, _("Period: a year (2026), a quarter (2026-Q2), six months (2026-H1) or a month (2026-03); or any range of days."));
 	html(out, "</p>\n");
-}
-
-static int load_scope(struct request *req, struct kpi_agency *a, struct kpi_period *p)
-{
-	int ret = kpi_period_parse(req_query(req, "period"), req_query(req, "from"),
-				   req_query(req, "to"), calendar_day_of(clock_now()), p, &req->err);
-
-	if (!ret)
-		ret = kpi_scope(req->db, req->user, req_query(req, "agency"), a, &req->err);
-	return ret;
 }
 
 /* ?agency=…&period=… (or from/to) of the request, for links to sibling pages. */
@@ -624,7 +603,7 @@ static int page_dashboard(struct request *req, struct response *res)
 	struct strbuf frag = STRBUF_INIT, *out = &frag, title = STRBUF_INIT, url = STRBUF_INIT;
 	struct strbuf key = STRBUF_INIT;
 	json_t *dash = NULL, *kept = NULL;
-	int ret = load_scope(req, &a, &p);
+	int ret = kpi_request_scope(req, &a, &p);
 
 	if (ret)
 		goto out;
@@ -726,7 +705,7 @@ static int page_export(struct request *req, struct response *res)
 		  err_set(&req->err, E_NOTFOUND, "format", "the format must be xlsx, pdf or csv") : 0;
 
 	if (!ret)
-		ret = load_scope(req, &a, &p);
+		ret = kpi_request_scope(req, &a, &p);
 	if (!ret)
 		ret = kpi_dashboard_json(req->db, req->user, &a, &p, &dash, &req->err);
 	if (!ret)
@@ -795,7 +774,7 @@ static int page_targets(struct request *req, struct response *res)
 	struct strbuf *out = &res->body;
 	json_t *t = NULL, *it, *l, *tr;
 	size_t i, k;
-	int ret = load_scope(req, &a, &p);
+	int ret = kpi_request_scope(req, &a, &p);
 
 	if (!ret)
 		ret = kpi_targets(req->db, req->user, &a, req_query(req, "plan"), &p, &t, &req->err);

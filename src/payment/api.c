@@ -4,7 +4,6 @@
 #include "base/err.h"
 #include "dossier/dossier.h"
 #include "http/http.h"
-#include "http/ratelimit.h"
 #include "org/org.h"
 #include "payment/payment.h"
 
@@ -55,16 +54,12 @@ static int api_payments(struct request *req, struct response *res)
 static int api_track_pay(struct request *req, struct response *res)
 {
 	json_t *body, *out;
-	int retry = 60, ret = req_json(req, &body);
+	int ret = req_json(req, &body);
 
+	if (!ret)
+		ret = dossier_track_take(req);
 	if (ret)
 		return ret;
-	if (!ratelimit_take("track", req->remote, dossier_track_limit(), &retry)) {
-		ret = err_set(&req->err, E_RATELIMIT, NULL,
-			      "too many lookups from your address; try again in a minute");
-		req->err.retry_after = retry;
-		return ret;
-	}
 	ret = payment_start(req->db, NULL, req_arg(req, 0), member(body, "check"),
 			    member(body, "provider"), &out, &req->err);
 	if (!ret)

@@ -16,7 +16,6 @@
 #include "dossier/dossier.h"
 #include "http/html.h"
 #include "http/http.h"
-#include "http/ratelimit.h"
 #include "org/org.h"
 #include "payment/payment.h"
 
@@ -247,16 +246,12 @@ static int page_counter_pay(struct request *req, struct response *res)
 static int page_pay(struct request *req, struct response *res)
 {
 	json_t *out = NULL;
-	int retry = 60, ret = org_csrf_check(req);
+	int ret = org_csrf_check(req);
 
+	if (!ret)
+		ret = dossier_track_take(req);
 	if (ret)
 		return ret;
-	if (!ratelimit_take("track", req->remote, dossier_track_limit(), &retry)) {
-		ret = err_set(&req->err, E_RATELIMIT, NULL,
-			      "too many lookups from your address; try again in a minute");
-		req->err.retry_after = retry;
-		return ret;
-	}
 	ret = payment_start(req->db, NULL, req_arg(req, 0), req_form(req, "so"),
 			    req_form(req, "provider"), &out, &req->err);
 	if (ret)

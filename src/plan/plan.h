@@ -396,6 +396,13 @@ int plan_task_correct(struct db *db, const struct user *by, const struct audit_a
 /* Targets with their levels, values and latest value (JSON array). */
 int plan_targets(struct db *db, const struct plan_info *p, json_t **out);
 /*
+ * "met", "not_met" or "no_data" (no value or no threshold) for value
+ * against threshold by cmp (">=", ">", "<=", "<", "="; anything else is
+ * ">=").  The KPI indicators judge their targets with it too.
+ */
+const char *plan_verdict(const char *cmp, bool has_threshold, double threshold,
+			 bool has_value, double value);
+/*
  * Enters a target's value for a period (and level: NULL or "" for the
  * whole province) with its evidence.  Monitors only.  Audited.
  */

@@ -72,8 +72,4 @@ bool task_has_agency(const struct task *t, int64_t agency, const char *role);
 /* A task as JSON (the API's shape); detail adds coordinating agencies and history. */
 json_t *task_json(const struct taskset *ts, const struct task *t, bool detail);
 
-/* "met", "not_met" or "no_data". */
-const char *plan_verdict(const char *cmp, bool has_threshold, double threshold,
-			 bool has_value, double value);
-
 #endif

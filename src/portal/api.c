@@ -305,16 +305,27 @@ static int api_dossier(struct request *req, struct response *res)
 	return ret;
 }
 
-static int api_dossier_files(struct request *req, struct response *res)
+/*
+ * POST …/{id}/files for a dossier being completed or a draft: adds the
+ * uploaded "file" as document `document` and answers with what `get`
+ * returns for it.  Either kind of target is looked up first, so that a
+ * citizen cannot upload into someone else's.
+ */
+static int citizen_upload(struct request *req, struct response *res, bool draft,
+			  int (*get)(struct db *, const struct citizen *, int64_t, json_t **,
+				     struct err *))
 {
 	struct file_target t = { 0, 0, "document", 0 };
 	int64_t id = 0;
 	int added = 0, ret = portal_path_id(req, 0, &id);
 	json_t *d = NULL;
 
-	t.dossier_id = id;
+	if (draft)
+		t.draft_id = id;
+	else
+		t.dossier_id = id;
 	if (!ret)
-		ret = citizen_dossier(req->db, req->citizen, id, &d, &req->err);
+		ret = get(req->db, req->citizen, id, &d, &req->err);
 	json_decref(d);
 	d = NULL;
 	if (!ret) {
@@ -325,10 +336,15 @@ static int api_dossier_files(struct request *req, struct response *res)
 	if (!ret && !added)
 		ret = err_set(&req->err, E_INVALID, "file", "choose a file to upload");
 	if (!ret)
-		ret = citizen_dossier(req->db, req->citizen, id, &d, &req->err);
+		ret = get(req->db, req->citizen, id, &d, &req->err);
 	if (!ret)
 		res_json(res, 201, d);
 	return ret;
+}
+
+static int api_dossier_files(struct request *req, struct response *res)
+{
+	return citizen_upload(req, res, false, citizen_dossier);
 }
 
 static int api_dossier_resubmit(struct request *req, struct response *res)
@@ -437,28 +453,7 @@ static int api_draft_delete(struct request *req, struct response *res)
 
 static int api_draft_files(struct request *req, struct response *res)
 {
-	struct file_target t = { 0, 0, "document", 0 };
-	int64_t id = 0;
-	int added = 0, ret = portal_path_id(req, 0, &id);
-	json_t *d = NULL;
-
-	t.draft_id = id;
-	if (!ret)
-		ret = draft_get(req->db, req->citizen, id, &d, &req->err);
-	json_decref(d);
-	d = NULL;
-	if (!ret) {
-		const char *doc = req_form(req, "document");
-
-		ret = portal_add_uploads(req, req->citizen, NULL, &t, doc ? atoi(doc) : 0, &added);
-	}
-	if (!ret && !added)
-		ret = err_set(&req->err, E_INVALID, "file", "choose a file to upload");
-	if (!ret)
-		ret = draft_get(req->db, req->citizen, id, &d, &req->err);
-	if (!ret)
-		res_json(res, 201, d);
-	return ret;
+	return citizen_upload(req, res, true, draft_get);
 }
 
 static int api_draft_submit(struct request *req, struct response *res)
@@ -478,7 +473,7 @@ static int api_draft_submit(struct request *req, struct response *res)
 
 /* ---- files --------------------------------------------------------------- */
 
-static int api_file(struct request *req, struct response *res)
+int portal_citizen_file(struct request *req, struct response *res)
 {
 	struct stored_file f = { 0 };
 	int64_t id;
@@ -609,7 +604,7 @@ const struct route portal_api_routes[] = {
 	  ROUTE_JSON | ROUTE_UPLOAD, ROLE_CITIZEN, "upload a document to a draft" },
 	{ "POST", CITIZEN_API "/drafts/{id}/submit", api_draft_submit, ROUTE_JSON,
 	  ROLE_CITIZEN, "file the draft online: the dossier goes to the desk" },
-	{ "GET", CITIZEN_API "/files/{id}", api_file, ROUTE_JSON, ROLE_CITIZEN,
+	{ "GET", CITIZEN_API "/files/{id}", portal_citizen_file, ROUTE_JSON, ROLE_CITIZEN,
 	  "download one of the citizen's files" },
 	{ "DELETE", CITIZEN_API "/files/{id}", api_file_delete, ROUTE_JSON, ROLE_CITIZEN,
 	  "remove a document from a draft or a dossier being completed" },

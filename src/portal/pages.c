@@ -974,20 +974,6 @@ static int page_profile_post(struct request *req, struct response *res)
 
 /* ---- files ------------------------------------------------------------------ */
 
-static int page_file(struct request *req, struct response *res)
-{
-	struct stored_file f = { 0 };
-	int64_t id;
-	int ret = portal_path_id(req, 0, &id);
-
-	if (!ret)
-		ret = file_read(req->db, req->citizen, NULL, id, &f, &req->err);
-	if (!ret)
-		portal_send_file(res, &f, false);
-	stored_file_release(&f);
-	return ret;
-}
-
 static int page_attach_result(struct request *req, struct response *res)
 {
 	struct strbuf url = STRBUF_INIT;
@@ -1081,7 +1067,7 @@ const struct route portal_page_routes[] = {
 	  "the citizen's profile" },
 	{ "POST", HOME_URL "/tai-khoan", page_profile_post, ROUTE_HTML, ROLE_CITIZEN,
 	  "change the citizen's profile" },
-	{ "GET", HOME_URL "/tep/{id}", page_file, ROUTE_HTML, ROLE_CITIZEN,
+	{ "GET", HOME_URL "/tep/{id}", portal_citizen_file, ROUTE_HTML, ROLE_CITIZEN,
 	  "download one of my files" },
 	{ "GET", "/ho-so/{code}/tep/{id}", portal_officer_file, ROUTE_HTML, ROLES_STAFF,
 	  "download a file of a dossier the officer sees" },

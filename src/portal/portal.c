@@ -488,6 +488,24 @@ int citizen_update(struct db *db, struct citizen *c, const char *name,
 
 /* ---- my dossiers ---------------------------------------------------------- */
 
+/*
+ * Runs st, which selects at most one row: *out = row(st) for it, or
+ * E_NOTFOUND when there is none (the caller says what is missing).
+ */
+static int one_row_json(struct db_stmt *st, json_t *(*row)(struct db_stmt *), json_t **out)
+{
+	int ret = db_step(st);
+
+	if (ret == DB_ROW) {
+		*out = row(st);
+		ret = 0;
+	} else if (ret == DB_DONE) {
+		ret = E_NOTFOUND;
+	}
+	db_reset(st);
+	return ret;
+}
+
 static json_t *dossier_summary(struct db_stmt *st)
 {
 	const char *state = db_col_text(st, 2);
@@ -583,14 +601,9 @@ int citizen_dossier(struct db *db, const struct citizen *c, int64_t id,
 	*out = NULL;
 	db_bind_int(st, 1, id);
 	db_bind_text(st, 2, c->phone);
-	ret = db_step(st);
-	if (ret == DB_ROW) {
-		*out = dossier_summary(st);
-		ret = 0;
-	} else if (ret == DB_DONE) {
+	ret = one_row_json(st, dossier_summary, out);
+	if (ret == E_NOTFOUND)
 		ret = err_set(e, E_NOTFOUND, NULL, "you have no dossier %lld", (long long)id);
-	}
-	db_reset(st);
 	if (!ret)
 		ret = files_of(db, "dossier_id", id, &files);
 	if (!ret) {
@@ -802,14 +815,9 @@ int draft_get(struct db *db, const struct citizen *c, int64_t id, json_t **out,
 	*out = NULL;
 	db_bind_int(st, 1, id);
 	db_bind_int(st, 2, c->id);
-	ret = db_step(st);
-	if (ret == DB_ROW) {
-		*out = draft_row(st);
-		ret = 0;
-	} else if (ret == DB_DONE) {
+	ret = one_row_json(st, draft_row, out);
+	if (ret == E_NOTFOUND)
 		ret = err_set(e, E_NOTFOUND, NULL, "you have no draft %lld", (long long)id);
-	}
-	db_reset(st);
 	if (!ret)
 		ret = procedure_find(db, json_string_value(json_object_get(*out, "procedure")),
 				     &p, e);

@@ -25,6 +25,8 @@ void portal_send_file(struct response *res, struct stored_file *f, bool inline_o
  */
 int portal_add_uploads(struct request *req, const struct citizen *c, const struct user *by,
 		       struct file_target *t, int single, int *added);
+/* GET …/{id}: the signed-in citizen downloads one of their files. */
+int portal_citizen_file(struct request *req, struct response *res);
 /* GET …/{code}/…/{id}: an officer downloads a file of a dossier they see. */
 int portal_officer_file(struct request *req, struct response *res);
 /* Attaches the uploaded "file" as the result of dossier {code}; fills *did. */

@@ -4,7 +4,6 @@
 #include "base/err.h"
 #include "dossier/dossier.h"
 #include "http/http.h"
-#include "http/ratelimit.h"
 #include "org/org.h"
 #include "rating/rating.h"
 
@@ -14,18 +13,14 @@
  */
 static int api_rate(struct request *req, struct response *res)
 {
-	int scores[DOSSIER_RATING_FACTORS], retry = 60;
+	int scores[DOSSIER_RATING_FACTORS];
 	json_t *body, *sc, *c;
 	int ret = req_json(req, &body);
 
+	if (!ret)
+		ret = dossier_track_take(req);
 	if (ret)
 		return ret;
-	if (!ratelimit_take("track", req->remote, dossier_track_limit(), &retry)) {
-		ret = err_set(&req->err, E_RATELIMIT, NULL,
-			      "too many lookups from your address; try again in a minute");
-		req->err.retry_after = retry;
-		return ret;
-	}
 	sc = json_object_get(body, "scores");
 	for (int i = 0; i < DOSSIER_RATING_FACTORS; i++) {
 		json_t *v = json_object_get(sc, dossier_rating_factors[i]);

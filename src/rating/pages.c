@@ -13,7 +13,6 @@
 #include "dossier/dossier.h"
 #include "http/html.h"
 #include "http/http.h"
-#include "http/ratelimit.h"
 #include "org/org.h"
 #include "rating/rating.h"
 
@@ -139,20 +138,6 @@ static void rate_form(struct request *req, struct response *res, const char *cod
 	html(out, "</button></p>\n</form>\n");
 }
 
-static bool rate_limited(struct request *req, struct response *res, struct err *e)
-{
-	int retry = 60;
-	char secs[16];
-
-	if (ratelimit_take("track", req->remote, dossier_track_limit(), &retry))
-		return false;
-	snprintf(secs, sizeof(secs), "%d", retry > 0 ? retry : 60);
-	res->status = 429;
-	res_header(res, "Retry-After", secs);
-	err_set(e, E_RATELIMIT, NULL, "too many lookups from your address; try again in a minute");
-	return true;
-}
-
 /*
  * The page: ask for the digits; then, if the dossier can be rated, the
  * form; otherwise why not (not returned yet, rated already).
@@ -168,7 +153,7 @@ static int rating_page(struct request *req, struct response *res, const char *ch
 
 	res_header(res, "Cache-Control", "no-store");
 	res_header(res, "Referrer-Policy", "no-referrer");
-	if (check && *check && !posted && !done && !rate_limited(req, res, &e)) {
+	if (check && *check && !posted && !done && !dossier_track_refused(req, res, &e)) {
 		ret = dossier_track(req->db, code, check, &t, &e);
 		if (ret == E_NOTFOUND)
 			res->status = 404;
@@ -242,7 +227,7 @@ static int page_rate_post(struct request *req, struct response *res)
 
 		scores[i] = v && strlen(v) == 1 && *v >= '1' && *v <= '5' ? *v - '0' : 0;
 	}
-	if (rate_limited(req, res, &e))
+	if (dossier_track_refused(req, res, &e))
 		return rating_page(req, res, check, &e, false);
 	ret = rating_submit(req->db, req_arg(req, 0), check ? check : "", scores,
 			    req_form(req, "comment"), &e);

@@ -6,9 +6,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer } from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { backends, startServer, run } from '../lib/server.mjs';
+import { backends, startServer, run, freePort } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
 
 const PASSWORD = 'mat-khau-thu-phi-2021';
@@ -16,19 +15,6 @@ const BIRTH = '1.001193';	// Đăng ký khai sinh at a commune: fee items 0 + 8.
 const SECRET = 'bi-mat-thu-nghiem-cua-testpay';
 const applicant = { name: 'Nguyễn Thị Hoa', phone: '0905123456' };
 const CHECK = '3456';
-
-// A free loopback port: the server must know its own URL (public_url),
-// which testpay calls back.
-function freePort() {
-	return new Promise((ok, fail) => {
-		const s = createServer();
-		s.once('error', fail);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => ok(port));
-		});
-	});
-}
 
 // One SQL query on the test database; rows as arrays of strings.
 export function sql(db, query) {

@@ -2,8 +2,7 @@
 // built-in test provider, and rates a returned dossier (issue 8).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { startServer, run } from '../lib/server.mjs';
+import { startServer, run, freePort } from '../lib/server.mjs';
 import { launch, open } from '../lib/browser.mjs';
 import { Client } from '../lib/client.mjs';
 
@@ -11,17 +10,6 @@ const PASSWORD = 'mat-khau-thanh-toan-2021';
 const BIRTH = '1.001193';
 const applicant = { name: 'Hoàng Thị Lan', phone: '0935112233' };
 const CHECK = '2233';
-
-function freePort() {
-	return new Promise((ok, fail) => {
-		const s = createServer();
-		s.once('error', fail);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => ok(port));
-		});
-	});
-}
 
 let srv, browser, clerk;
 before(async () => {

@@ -26,22 +26,15 @@
 // sends every notify_interval seconds: pass --notify-interval 1 in tests.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, createConnection as netConnect } from 'node:net';
+import { createConnection as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './server.mjs';
 
 const FAKESMSC = '/usr/lib/kannel/test/fakesmsc';
 
-export async function freePort() {
-	return new Promise((ok, fail) => {
-		const s = createServer();
-		s.on('error', fail);
-		s.listen(0, '127.0.0.1', () => {
-			const { port } = s.address();
-			s.close(() => ok(port));
-		});
-	});
-}
+// Kept exported from here too: the notify tests and smtp.mjs take it here.
+export { freePort };
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 

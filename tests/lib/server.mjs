@@ -3,6 +3,7 @@
 // loopback port, and a stop() that sends SIGTERM and waits.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -32,6 +33,19 @@ function pgUrl(dbname) {
 }
 
 // Fresh database URL for backend, with a cleanup function.
+// A free loopback port, for a server that must know its own URL before it
+// starts (public_url, which a payment provider or an SMS centre calls back).
+export function freePort() {
+	return new Promise((ok, fail) => {
+		const s = createServer();
+		s.once('error', fail);
+		s.listen(0, '127.0.0.1', () => {
+			const { port } = s.address();
+			s.close(() => ok(port));
+		});
+	});
+}
+
 export function freshDb(backend) {
 	if (backend === 'postgresql')
 		return pgUrl('cchc_t_' + randomBytes(6).toString('hex'));

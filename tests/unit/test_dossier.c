@@ -18,6 +18,7 @@
 #include "db/db.h"
 #include "dossier/dossier.h"
 #include "org/org.h"
+#include "fixture.h"
 
 static struct db *db;
 static struct user clerk;
@@ -25,34 +26,12 @@ static char dir[] = "/tmp/cchc-dossier-XXXXXX";
 
 static void setup(void)
 {
-	const struct embed_file *f = embed_find("data/agencies.tsv");
-	struct user_new nu = { "dh", "Cán bộ Đại Hiệp", "clerk,specialist,leader",
-			       "xa-dai-hiep", "mat-khau-thu-nghiem" };
-	struct err e = ERR_INIT;
-	char url[128];
-	int64_t id;
-
-	i18n_init();
-	cr_assert_not_null(mkdtemp(dir));
-	snprintf(url, sizeof(url), "sqlite:%s/t.db", dir);
-	cr_assert_eq(db_open(url, &db, &e), 0, "%s", e.message);
-	cr_assert_eq(db_migrate(db, NULL, &e), 0, "%s", e.message);
-	cr_assert_eq(agency_load_tsv(db, (const char *)f->data, NULL, &e), 0, "%s", e.message);
-	cr_assert_eq(catalog_demo_load(db, &e), 0, "%s", e.message);
-	cr_assert_eq(user_create(db, NULL, &audit_cli, &nu, &id, &e), 0, "%s", e.message);
-	cr_assert_eq(user_get(db, id, &clerk), 0);
+	fixture_open(dir, &db, &clerk);
 }
 
 static void teardown(void)
 {
-	char cmd[256];
-
-	clock_set(0);
-	user_release(&clerk);
-	db_close(db);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	cr_assert_eq(system(cmd), 0);
-	strcpy(dir, "/tmp/cchc-dossier-XXXXXX");
+	fixture_close(dir, db, &clerk);
 }
 
 TestSuite(dossier, .init = setup, .fini = teardown);
