@@ -199,23 +199,30 @@ int notify_receipt(struct db *db, int64_t id, const char *token, int status,
 static int claim(struct db *db, const struct notify_config *nc, const char *owner,
 		 struct message *ms, int *n)
 {
+	/*
+	 * The channels this worker can send are bound (one without a gateway
+	 * as ""), so each branch is a search of the index on (channel, state,
+	 * next_at): messages waiting for a gateway that is not configured are
+	 * never walked.  SQLite plans the two branches as such only when they
+	 * are written apart; PostgreSQL cannot lock rows under a UNION and
+	 * combines the two index searches of the OR itself.
+	 */
 	static const char sql_sqlite[] =
-		"UPDATE notify_message SET state = 'sending', lease_owner = ?,"
-		" lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id IN"
-		" (SELECT id FROM notify_message WHERE ((state IN ('created', 'temp_failed')"
-		" AND next_at <= ?) OR (state = 'sending' AND lease_until < ?))"
-		" AND ((channel = 'sms' AND CAST(? AS BIGINT) = 1) OR (channel = 'email'"
-		" AND CAST(? AS BIGINT) = 1) OR channel = 'webhook')"
+		"UPDATE notify_message SET state = 'sending', lease_owner = ?1,"
+		" lease_until = ?2, attempts = attempts + 1, updated_at = ?3 WHERE id IN"
+		" (SELECT id FROM (SELECT id, next_at FROM notify_message"
+		" WHERE channel IN (?4, ?5, 'webhook') AND state IN ('created', 'temp_failed')"
+		" AND next_at <= ?6 UNION ALL SELECT id, next_at FROM notify_message"
+		" WHERE channel IN (?4, ?5, 'webhook') AND state = 'sending' AND lease_until < ?7)"
 		" ORDER BY next_at, id LIMIT 20)"
 		" RETURNING id, channel, recipient, template_key, subject, body, attempts,"
 		" dossier_id";
 	static const char sql_pg[] =
 		"UPDATE notify_message SET state = 'sending', lease_owner = ?,"
 		" lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id IN"
-		" (SELECT id FROM notify_message WHERE ((state IN ('created', 'temp_failed')"
-		" AND next_at <= ?) OR (state = 'sending' AND lease_until < ?))"
-		" AND ((channel = 'sms' AND CAST(? AS BIGINT) = 1) OR (channel = 'email'"
-		" AND CAST(? AS BIGINT) = 1) OR channel = 'webhook')"
+		" (SELECT id FROM notify_message WHERE channel IN (?, ?, 'webhook') AND"
+		" ((state IN ('created', 'temp_failed') AND next_at <= ?)"
+		" OR (state = 'sending' AND lease_until < ?))"
 		" ORDER BY next_at, id LIMIT 20 FOR UPDATE SKIP LOCKED)"
 		" RETURNING id, channel, recipient, template_key, subject, body, attempts,"
 		" dossier_id";
@@ -231,10 +238,10 @@ static int claim(struct db *db, const struct notify_config *nc, const char *owne
 	db_bind_text(st, 1, owner);
 	db_bind_int(st, 2, now + nc->lease);
 	db_bind_int(st, 3, now);
-	db_bind_int(st, 4, now);
-	db_bind_int(st, 5, now);
-	db_bind_int(st, 6, *nc->sms_url ? 1 : 0);
-	db_bind_int(st, 7, *nc->smtp_url ? 1 : 0);
+	db_bind_text(st, 4, *nc->sms_url ? "sms" : "");
+	db_bind_text(st, 5, *nc->smtp_url ? "email" : "");
+	db_bind_int(st, 6, now);
+	db_bind_int(st, 7, now);
 	while (*n < CLAIM_BATCH && (rc = db_step(st)) == DB_ROW) {
 		struct message *m = &ms[(*n)++];
 
