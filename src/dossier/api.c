@@ -27,13 +27,33 @@ static const char *member(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+struct intake_answer {
+	const struct user *by;
+	json_t *out;
+};
+
+/*
+ * The answer is read inside the intake's own transaction, on the
+ * connection that wrote it: its pages are still in that connection's
+ * cache, where a worker's connection would first have to forget its
+ * cache (another connection committed) and read them again.
+ */
+static int intake_answer(struct db *db, int64_t id, void *ctx, struct err *e)
+{
+	struct intake_answer *a = ctx;
+	char ref[24];
+
+	snprintf(ref, sizeof(ref), "#%lld", (long long)id);
+	return dossier_get(db, a->by, ref, &a->out, e);
+}
+
 static int api_intake(struct request *req, struct response *res)
 {
 	struct audit_actor who = audit_actor_of(req);
 	struct dossier_intake in = { 0 };
-	json_t *body, *applicant, *out;
+	struct intake_answer answer = { req->user, NULL };
+	json_t *body, *applicant;
 	const char *channel;
-	char ref[24];
 	int64_t id;
 	int ret = req_json(req, &body);
 
@@ -62,13 +82,13 @@ static int api_intake(struct request *req, struct response *res)
 			       "documents must be a list of the procedure's document numbers");
 	in.fee_paid = json_integer_value(json_object_get(body, "fee_paid"));
 	in.postal_tracking = member(body, "postal_tracking");
+	in.also = intake_answer;
+	in.also_ctx = &answer;
 	ret = dossier_intake(req->db, req->user, &who, &in, &id, &req->err);
-	if (ret)
-		return ret;
-	snprintf(ref, sizeof(ref), "#%lld", (long long)id);
-	ret = dossier_get(req->db, req->user, ref, &out, &req->err);
 	if (!ret)
-		res_json(res, 201, out);
+		res_json(res, 201, answer.out);
+	else if (answer.out)
+		json_decref(answer.out);	/* read, then the commit failed */
 	return ret;
 }
 
