@@ -46,13 +46,17 @@ SQL
 fi
 sqlite3 "$sqlite_path" "SELECT code || '?check=' || substr(applicant_phone, 7, 4) FROM dossier
 	WHERE code IS NOT NULL ORDER BY random() LIMIT 1000" >"$tmp/codes.txt"
+# The requests are formatted once, at start: formatting each one in Lua
+# cost wrk, on the same cores, CPU that the /healthz baseline does not pay.
 cat >"$tmp/track.lua" <<'LUA'
-local codes = {}
-for line in io.lines(os.getenv("CODES")) do codes[#codes + 1] = line end
+local reqs = {}
+for line in io.lines(os.getenv("CODES")) do
+	reqs[#reqs + 1] = wrk.format("GET", "/api/v1/track/" .. line)
+end
 local i = 0
 request = function()
-	i = i % #codes + 1
-	return wrk.format("GET", "/api/v1/track/" .. codes[i])
+	i = i % #reqs + 1
+	return reqs[i]
 end
 LUA
 CODES="$tmp/codes.txt" wrk_run "tracking lookup" "/api/v1/track" -s "$tmp/track.lua"

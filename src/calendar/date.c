@@ -130,13 +130,26 @@ int calendar_day_parse(const char *s, int *day, struct err *e)
 	return parse_ymd(s, day, "date", e);
 }
 
+/* Writes v as n decimal digits, zero-padded (public pages print many dates). */
+static char *put_digits(char *p, unsigned v, int n)
+{
+	for (int i = n - 1; i >= 0; i--, v /= 10)
+		p[i] = (char)('0' + v % 10);
+	return p + n;
+}
+
 void calendar_day_format(int day, char out[CALENDAR_DAY_SIZE])
 {
 	int y, m, d;
+	char *p = out;
 
 	calendar_day_to_ymd(day, &y, &m, &d);
-	snprintf(out, CALENDAR_DAY_SIZE, "%04u-%02u-%02u", (unsigned)y % 10000u,
-		 (unsigned)m % 100u, (unsigned)d % 100u);
+	p = put_digits(p, (unsigned)y % 10000u, 4);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)m % 100u, 2);
+	*p++ = '-';
+	p = put_digits(p, (unsigned)d % 100u, 2);
+	*p = '\0';
 }
 
 int calendar_time_parse(const char *s, int64_t *t, struct err *e)
@@ -157,10 +170,13 @@ int calendar_time_parse(const char *s, int64_t *t, struct err *e)
 
 void calendar_time_format(int64_t t, char out[CALENDAR_TIME_SIZE])
 {
-	char date[CALENDAR_DAY_SIZE];
-	int sec = calendar_second_of_day(t);
+	unsigned sec = (unsigned)calendar_second_of_day(t);
+	char *p = out + CALENDAR_DAY_SIZE - 1;
 
-	calendar_day_format(calendar_day_of(t), date);
-	snprintf(out, CALENDAR_TIME_SIZE, "%s %02u:%02u", date, (unsigned)sec / 3600u % 24u,
-		 (unsigned)sec / 60u % 60u);
+	calendar_day_format(calendar_day_of(t), out);
+	*p++ = ' ';
+	p = put_digits(p, sec / 3600u % 24u, 2);
+	*p++ = ':';
+	p = put_digits(p, sec / 60u % 60u, 2);
+	*p = '\0';
 }

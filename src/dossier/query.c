@@ -535,81 +535,75 @@ int dossier_track_write(struct db *db, const char *code, const char *check,
 	struct db_stmt *st;
 	const char *phone;
 	size_t plen;
-	int64_t id = 0;
 	int ret, n = 0;
 
-	/* One snapshot (and on SQLite one read lock) for both reads. */
-	if (db_begin_read(db))
-		return E_INTERNAL;
-	st = db_prepare(db, "SELECT id, code, state, procedure_name, applicant_name,"
-			" applicant_phone, COALESCE(received_at, 0), COALESCE(promised_at, 0),"
-			" COALESCE(finished_at, 0), fee_due, fee_paid, (SELECT COUNT(*)"
-			" FROM dossier_rating r WHERE r.dossier_id = dossier.id) FROM dossier"
-			" WHERE code = ?");
+	/*
+	 * One statement, so one snapshot without a transaction around it: the
+	 * dossier on every row, with one row per step done (the agency and
+	 * when, never the officer), or a single row with no step.
+	 */
+	st = db_prepare(db, "SELECT d.code, d.state, d.procedure_name, d.applicant_name,"
+			" d.applicant_phone, COALESCE(d.received_at, 0), COALESCE(d.promised_at, 0),"
+			" COALESCE(d.finished_at, 0), d.fee_due, d.fee_paid, (SELECT COUNT(*)"
+			" FROM dossier_rating r WHERE r.dossier_id = d.id), s.name, a.name,"
+			" COALESCE(s.finished_at, 0) FROM dossier d"
+			" LEFT JOIN dossier_step s ON s.dossier_id = d.id AND s.finished_at IS NOT NULL"
+			" LEFT JOIN agency a ON a.id = s.agency_id WHERE d.code = ? ORDER BY s.seq");
 	db_bind_text(st, 1, code && *code != '#' ? code : "");
 	ret = db_step(st);
-	phone = ret == DB_ROW ? db_col_text(st, 5) : "";
+	phone = ret == DB_ROW ? db_col_text(st, 4) : "";
 	plen = strlen(phone);
-	if (ret == DB_ROW && check && strlen(check) == 4 && plen >= 4 &&
-	    !strcmp(phone + plen - 4, check)) {
-		id = db_col_int(st, 0);
-		dossier_mask_name(db_col_text(st, 4), &masked);
-		strbuf_addch(out, '{');
-		json_write_key(out, "code");
-		json_write_str(out, db_col_text(st, 1));
-		strbuf_addch(out, ',');
-		json_write_key(out, "state");
-		json_write_str(out, db_col_text(st, 2));
-		strbuf_addch(out, ',');
-		json_write_key(out, "status");
-		json_write_str(out, dossier_state_label(db_col_text(st, 2)));
-		strbuf_addch(out, ',');
-		json_write_key(out, "procedure");
-		json_write_str(out, db_col_text(st, 3));
-		strbuf_addch(out, ',');
-		json_write_key(out, "applicant");
-		json_write_str(out, masked.buf);
-		strbuf_addch(out, ',');
-		write_time(out, "received_at", db_col_int(st, 6));
-		strbuf_addch(out, ',');
-		write_time(out, "promised_at", db_col_int(st, 7));
-		strbuf_addch(out, ',');
-		write_time(out, "finished_at", db_col_int(st, 8));
-		strbuf_addf(out, ",\"fee_due\":%lld,\"fee_paid\":%lld,\"rated\":%s",
-			    (long long)db_col_int(st, 9), (long long)db_col_int(st, 10),
-			    db_col_int(st, 11) ? "true" : "false");
-		ret = 0;
-	} else if (ret >= 0) {
-		ret = err_set(e, E_NOTFOUND, NULL,
-			      "no dossier matches this code and these phone digits");
+	if (ret != DB_ROW || !check || strlen(check) != 4 || plen < 4 ||
+	    strcmp(phone + plen - 4, check)) {
+		db_reset(st);
+		if (ret < 0)
+			return ret;
+		return err_set(e, E_NOTFOUND, NULL,
+			       "no dossier matches this code and these phone digits");
 	}
-	db_reset(st);
-	if (ret)
-		goto out;
+	dossier_mask_name(db_col_text(st, 3), &masked);
+	strbuf_addch(out, '{');
+	json_write_key(out, "code");
+	json_write_str(out, db_col_text(st, 0));
+	strbuf_addch(out, ',');
+	json_write_key(out, "state");
+	json_write_str(out, db_col_text(st, 1));
+	strbuf_addch(out, ',');
+	json_write_key(out, "status");
+	json_write_str(out, dossier_state_label(db_col_text(st, 1)));
+	strbuf_addch(out, ',');
+	json_write_key(out, "procedure");
+	json_write_str(out, db_col_text(st, 2));
+	strbuf_addch(out, ',');
+	json_write_key(out, "applicant");
+	json_write_str(out, masked.buf);
+	strbuf_addch(out, ',');
+	write_time(out, "received_at", db_col_int(st, 5));
+	strbuf_addch(out, ',');
+	write_time(out, "promised_at", db_col_int(st, 6));
+	strbuf_addch(out, ',');
+	write_time(out, "finished_at", db_col_int(st, 7));
+	strbuf_addf(out, ",\"fee_due\":%lld,\"fee_paid\":%lld,\"rated\":%s",
+		    (long long)db_col_int(st, 8), (long long)db_col_int(st, 9),
+		    db_col_int(st, 10) ? "true" : "false");
 	strbuf_addstr(out, ",\"steps\":[");
-	/* Steps done: the agency and when, never the officer. */
-	st = db_prepare(db, "SELECT s.name, a.name, s.finished_at FROM dossier_step s"
-			" JOIN agency a ON a.id = s.agency_id WHERE s.dossier_id = ?"
-			" AND s.finished_at IS NOT NULL ORDER BY s.seq");
-	db_bind_int(st, 1, id);
-	while ((ret = db_step(st)) == DB_ROW) {
+	for (; ret == DB_ROW; ret = db_step(st)) {
+		if (db_col_null(st, 11))
+			continue;
 		strbuf_addstr(out, n++ ? ",{" : "{");
 		json_write_key(out, "step");
-		json_write_str(out, db_col_text(st, 0));
+		json_write_str(out, db_col_text(st, 11));
 		strbuf_addch(out, ',');
 		json_write_key(out, "agency");
-		json_write_str(out, db_col_text(st, 1));
+		json_write_str(out, db_col_text(st, 12));
 		strbuf_addch(out, ',');
-		write_time(out, "done_at", db_col_int(st, 2));
+		write_time(out, "done_at", db_col_int(st, 13));
 		strbuf_addch(out, '}');
 	}
 	db_reset(st);
 	strbuf_addstr(out, "]}\n");
-	ret = ret < 0 ? ret : 0;
-out:
-	db_commit(db);
 	strbuf_release(&masked);
-	return ret;
+	return ret < 0 ? ret : 0;
 }
 
 int dossier_track(struct db *db, const char *code, const char *check, json_t **out,
