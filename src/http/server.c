@@ -1,12 +1,6 @@
 /*
  * The server: libmicrohttpd with its internal thread pool on epoll.
  *
- * cchc accepts the connections itself, on one thread, and hands each to
- * the pool (MHD_add_connection), which spreads them over the workers by
- * socket number: a burst of new connections is shared out evenly.  When
- * the workers accepted for themselves, whichever woke first took up to
- * ten at once, and the connections on a crowded worker waited longest.
- *
  * Each worker thread owns one database connection, opened on its first
  * request.  A request's body is gathered up to the limit, then the router
  * (router.c) runs the matching route and the response is queued.  On
@@ -19,14 +13,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -259,96 +251,17 @@ static unsigned current_connections(struct MHD_Daemon *d)
 	return info ? info->num_connections : 0;
 }
 
-/* The listening socket and the acceptor thread that feeds the pool. */
-struct acceptor {
-	struct MHD_Daemon *d;
-	int lsock;
-	int stop[2];		/* a pipe: written to stop the acceptor */
-	pthread_t thread;
-};
-
-/* Accepts what is waiting (the socket is non-blocking); false on EMFILE etc. */
-static bool accept_waiting(struct acceptor *a)
-{
-	for (;;) {
-		struct sockaddr_storage ss;
-		socklen_t sl = sizeof(ss);
-		int fd = accept4(a->lsock, (struct sockaddr *)&ss, &sl,
-				 SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-		if (fd < 0) {
-			if (errno == EINTR || errno == ECONNABORTED)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return true;
-			log_warn("accept: %s", strerror(errno));
-			return false;
-		}
-		/* On failure MHD has closed the socket (at its connection limit). */
-		MHD_add_connection(a->d, fd, (struct sockaddr *)&ss, sl);
-	}
-}
-
-static void *acceptor_main(void *arg)
-{
-	struct acceptor *a = arg;
-	struct pollfd pfd[2] = { { a->lsock, POLLIN, 0 }, { a->stop[0], POLLIN, 0 } };
-
-	for (;;) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			break;
-		if (pfd[1].revents)
-			break;
-		if (pfd[0].revents && !accept_waiting(a)) {
-			/* Out of descriptors: let connections end before trying again. */
-			struct timespec ts = { 0, 50 * 1000 * 1000 };
-
-			nanosleep(&ts, NULL);
-		}
-	}
-	/*
-	 * Connections already in the listen queue may have sent their request:
-	 * closing the socket would reset them.  Take them in and answer them
-	 * like the others; the drain ends when the queue is empty.
-	 */
-	accept_waiting(a);
-	close(a->lsock);
-	return NULL;
-}
-
-static int listen_on(const struct http_config *cfg, const struct sockaddr_in *sa,
-		     struct acceptor *a, struct err *e)
-{
-	int on = 1;
-
-	a->lsock = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (a->lsock < 0 ||
-	    setsockopt(a->lsock, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) ||
-	    bind(a->lsock, (const struct sockaddr *)sa, sizeof(*sa)) ||
-	    listen(a->lsock, 1024)) {
-		int err = errno;
-
-		if (a->lsock >= 0)
-			close(a->lsock);
-		return err_set(e, E_INTERNAL, "listen", "cannot listen on '%s': %s",
-			       cfg->listen, strerror(err));
-	}
-	return 0;
-}
-
 int http_serve(const struct http_config *cfg, struct err *e)
 {
 	struct MHD_Daemon *d;
 	struct sockaddr_in sa;
-	socklen_t salen = sizeof(sa);
-	struct acceptor a;
+	const union MHD_DaemonInfo *info;
 	sigset_t set;
 	int sig, ret;
+	MHD_socket lsock;
 	int64_t deadline;
 
 	ret = parse_listen(cfg->listen, &sa, e);
-	if (!ret)
-		ret = listen_on(cfg, &sa, &a, e);
 	if (ret)
 		return ret;
 	config = cfg;
@@ -362,28 +275,23 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	signal(SIGPIPE, SIG_IGN);
 
 	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
-			     MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG,
+			     MHD_USE_ERROR_LOG,
 			     0, NULL, NULL, on_request, NULL,
 			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->connection_timeout,
 			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+			     MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
 			     MHD_OPTION_END);
-	a.d = d;
-	if (!d || pipe2(a.stop, O_CLOEXEC)) {
-		ret = err_set(e, E_INTERNAL, "listen", "cannot start the server on '%s': %s",
-			      cfg->listen, strerror(errno));
-		if (d)
-			MHD_stop_daemon(d);
-		close(a.lsock);
+	if (!d) {
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-		return ret;
+		return err_set(e, E_INTERNAL, "listen", "cannot listen on '%s': %s",
+			       cfg->listen, strerror(errno));
 	}
-	if (pthread_create(&a.thread, NULL, acceptor_main, &a))
-		die("cannot start the thread that accepts connections");
-	getsockname(a.lsock, (struct sockaddr *)&sa, &salen);
-	fprintf(stderr, "listening on http://%s:%u\n", inet_ntoa(sa.sin_addr),
-		ntohs(sa.sin_port));
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	fprintf(stderr, "listening on http://%s:%u\n",
+		inet_ntoa(sa.sin_addr), info ? info->port : ntohs(sa.sin_port));
 	fflush(stderr);
 
 	/* Waits for the signal; once a second writes the access log out. */
@@ -400,11 +308,27 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	log_info("%s received: finishing requests in flight",
 		 sig == SIGINT ? "SIGINT" : "SIGTERM");
 	atomic_store(&stopping, true);
-	if (write(a.stop[1], "", 1) != 1)
-		log_warn("cannot stop accepting connections: %s", strerror(errno));
-	pthread_join(a.thread, NULL);
-	close(a.stop[0]);
-	close(a.stop[1]);
+	lsock = MHD_quiesce_daemon(d);
+	if (lsock != MHD_INVALID_SOCKET) {
+		/*
+		 * Connections already in the listen queue may have sent their
+		 * request: closing the socket would reset them.  Take them in and
+		 * answer them like the others.  Non-blocking: the drain stops
+		 * when the queue is empty.
+		 */
+		fcntl(lsock, F_SETFL, fcntl(lsock, F_GETFL) | O_NONBLOCK);
+		for (;;) {
+			struct sockaddr_storage ss;
+			socklen_t sl = sizeof(ss);
+			int fd = accept4(lsock, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+			if (fd < 0)
+				break;
+			/* On failure MHD has closed the socket itself. */
+			MHD_add_connection(d, fd, (struct sockaddr *)&ss, sl);
+		}
+		close(lsock);
+	}
 	deadline = clock_mono_us() + (int64_t)cfg->shutdown_grace * 1000000;
 	while (current_connections(d) && clock_mono_us() < deadline) {
 		struct timespec ts = { 0, 20 * 1000 * 1000 };
