@@ -508,10 +508,6 @@ static int steps_create(struct db *db, const struct calendar *cal,
 	return ret;
 }
 
-/*
- * Receives a dossier: its code from the daily sequence of the receiving
- * agency, its legal deadline, its steps.  Inside the caller's transaction.
- */
 /* Someone else changed the dossier after it was read: 409 "stale". */
 static int stale(const struct dossier_row *d, struct err *e)
 {
@@ -523,18 +519,20 @@ static int stale(const struct dossier_row *d, struct err *e)
 	return err_name(e, "stale");
 }
 
-static int receive(struct db *db, const struct calendar *cal, const struct procedure *p,
-		   const struct agency *receiving, struct dossier_row *d,
-		   const struct audit_actor *who, const char *from, int64_t now,
-		   struct err *e)
+/*
+ * A received dossier's number: the next of the receiving agency's daily
+ * sequence, in code (at least 96 bytes), and its legal deadline.
+ */
+static int number(struct db *db, const struct calendar *cal, const struct procedure *p,
+		  const struct agency *receiving, int64_t now, char *code, int64_t *due,
+		  struct err *e)
 {
 	struct db_stmt *st;
-	char day[11], code[96];
-	int64_t seq, due;
-	json_t *data;
+	char day[11];
+	int64_t seq;
 	int ret;
 
-	ret = dossier_due(cal, now, p->time_value, p->time_unit, &due);
+	ret = dossier_due(cal, now, p->time_value, p->time_unit, due);
 	if (ret)
 		return err_set(e, E_INVALID, "time", "cannot compute the deadline of this procedure");
 	dossier_day(now, day);
@@ -544,10 +542,46 @@ static int receive(struct db *db, const struct calendar *cal, const struct proce
 	db_bind_int(st, 1, receiving->id);
 	db_bind_text(st, 2, day);
 	ret = db_one_int(st, &seq);
+	if (!ret)
+		snprintf(code, 96, "%s-%.2s%.2s%.2s-%04lld", receiving->eid, day + 2,
+			 day + 5, day + 8, (long long)seq);
+	return ret;
+}
+
+/* What follows the number: the steps and the "receive" event. */
+static int received(struct db *db, const struct calendar *cal, const struct procedure *p,
+		    const struct agency *receiving, const struct dossier_row *d,
+		    const struct audit_actor *who, const char *from, int64_t due, int64_t now)
+{
+	json_t *data;
+	int ret = steps_create(db, cal, p, receiving, d->id, now, now);
+
 	if (ret)
 		return ret;
-	snprintf(code, sizeof(code), "%s-%.2s%.2s%.2s-%04lld", receiving->eid, day + 2,
-		 day + 5, day + 8, (long long)seq);
+	data = json_pack("{s:s,s:s,s:I,s:I}", "channel", d->channel, "code", d->code,
+			 "due_at", (json_int_t)due, "fee_due", (json_int_t)dossier_fee_total(p));
+	ret = event_add(db, d, who, now, "receive", from, "received", NULL, data);
+	json_decref(data);
+	return ret;
+}
+
+/*
+ * Receives a submitted dossier (accepted online or by post): its number,
+ * its deadline, its steps.  Inside the caller's transaction.
+ */
+static int receive(struct db *db, const struct calendar *cal, const struct procedure *p,
+		   const struct agency *receiving, struct dossier_row *d,
+		   const struct audit_actor *who, const char *from, int64_t now,
+		   struct err *e)
+{
+	struct db_stmt *st;
+	char code[96];
+	int64_t due;
+	int ret;
+
+	ret = number(db, cal, p, receiving, now, code, &due, e);
+	if (ret)
+		return ret;
 	st = db_prepare(db, "UPDATE dossier SET code = ?, state = 'received', received_at = ?,"
 			" due_at = ?, promised_at = ?, calendar_version = ?, updated_at = ?,"
 			" version = version + 1 WHERE id = ? AND version = ?");
@@ -563,17 +597,11 @@ static int receive(struct db *db, const struct calendar *cal, const struct proce
 	/* The optimistic lock (see dossier_act): someone else accepted it first. */
 	if (!ret && db_changes(db) != 1)
 		return stale(d, e);
-	if (!ret)
-		ret = steps_create(db, cal, p, receiving, d->id, now, now);
 	if (ret)
 		return ret;
 	free(d->code);
 	d->code = xstrdup(code);
-	data = json_pack("{s:s,s:s,s:I,s:I}", "channel", d->channel, "code", code,
-			 "due_at", (json_int_t)due, "fee_due", (json_int_t)dossier_fee_total(p));
-	ret = event_add(db, d, who, now, "receive", from, "received", NULL, data);
-	json_decref(data);
-	return ret;
+	return received(db, cal, p, receiving, d, who, from, due, now);
 }
 
 static int load_calendar(struct db *db, const struct calendar **cal, struct err *e)
@@ -606,43 +634,70 @@ static int intake_write(struct db *db, void *arg)
 	const struct user *by = w->by;
 	struct dossier_row d = DOSSIER_ROW_INIT;
 	int64_t *id = w->id, now = w->now;
+	bool counter = in->channel == CHANNEL_COUNTER;
 	json_t *data = NULL;
 	struct db_stmt *st;
-	int ret;
+	char code[96];
+	int64_t due = 0;
+	int ret = 0;
 
+	/*
+	 * At the counter the dossier is received at once: the row is written
+	 * received, with its number and deadline, rather than written
+	 * submitted and then updated (which moved it in seven indexes again).
+	 * The history is the same: "submit", then "receive".
+	 */
+	if (counter)
+		ret = number(db, w->cal, pp, ap, now, code, &due, w->e);
+	if (ret)
+		return ret;
 	st = db_prepare(db, "INSERT INTO dossier (procedure_version_id, procedure_code,"
 			" procedure_name, agency_id, handling_agency_id, channel, state,"
 			" applicant_name, applicant_id, applicant_phone, applicant_email,"
 			" applicant_address, request, documents_json, fee_due, fee_paid,"
 			" postal_tracking, time_value, time_unit, submitted_at, calendar_version,"
-			" created_at, updated_at, created_by) VALUES (?, ?, ?, ?, ?, ?, 'submitted',"
-			" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+			" created_at, updated_at, created_by, code, received_at, due_at, promised_at,"
+			" version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			" ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 	db_bind_int(st, 1, pp->version_id);
 	db_bind_text(st, 2, pp->code);
 	db_bind_text(st, 3, pp->name);
 	db_bind_int(st, 4, ap->id);
 	db_bind_int(st, 5, ap->id);
 	db_bind_text(st, 6, channel_name(in->channel));
-	db_bind_text(st, 7, in->applicant_name);
-	db_bind_text(st, 8, in->applicant_id ? in->applicant_id : "");
-	db_bind_text(st, 9, in->applicant_phone);
-	db_bind_text(st, 10, in->applicant_email ? in->applicant_email : "");
-	db_bind_text(st, 11, in->applicant_address ? in->applicant_address : "");
-	db_bind_text(st, 12, in->request && *in->request ? in->request : pp->name);
-	db_bind_text(st, 13, w->docs);
-	db_bind_int(st, 14, w->fee_due);
-	db_bind_int(st, 15, in->fee_paid);
-	db_bind_text(st, 16, in->postal_tracking ? in->postal_tracking : "");
-	db_bind_double(st, 17, pp->time_value);
-	db_bind_text(st, 18, pp->time_unit);
-	db_bind_int(st, 19, now);
-	db_bind_text(st, 20, calendar_version(w->cal));
-	db_bind_int(st, 21, now);
+	db_bind_text(st, 7, counter ? "received" : "submitted");
+	db_bind_text(st, 8, in->applicant_name);
+	db_bind_text(st, 9, in->applicant_id ? in->applicant_id : "");
+	db_bind_text(st, 10, in->applicant_phone);
+	db_bind_text(st, 11, in->applicant_email ? in->applicant_email : "");
+	db_bind_text(st, 12, in->applicant_address ? in->applicant_address : "");
+	db_bind_text(st, 13, in->request && *in->request ? in->request : pp->name);
+	db_bind_text(st, 14, w->docs);
+	db_bind_int(st, 15, w->fee_due);
+	db_bind_int(st, 16, in->fee_paid);
+	db_bind_text(st, 17, in->postal_tracking ? in->postal_tracking : "");
+	db_bind_double(st, 18, pp->time_value);
+	db_bind_text(st, 19, pp->time_unit);
+	db_bind_int(st, 20, now);
+	db_bind_text(st, 21, calendar_version(w->cal));
 	db_bind_int(st, 22, now);
+	db_bind_int(st, 23, now);
 	if (by)
-		db_bind_int(st, 23, by->id);
+		db_bind_int(st, 24, by->id);
 	else
-		db_bind_null(st, 23);
+		db_bind_null(st, 24);
+	if (counter) {
+		db_bind_text(st, 25, code);
+		db_bind_int(st, 26, now);
+		db_bind_int(st, 27, due);
+		db_bind_int(st, 28, due);
+	} else {
+		db_bind_null(st, 25);
+		db_bind_null(st, 26);
+		db_bind_null(st, 27);
+		db_bind_null(st, 28);
+	}
+	db_bind_int(st, 29, counter ? 2 : 1);	/* two changes: submitted, received */
 	ret = db_one_int(st, id);
 	if (!ret) {
 		char ref[24];
@@ -656,9 +711,9 @@ static int intake_write(struct db *db, void *arg)
 	ret = event_add(db, &d, w->who, now, "submit", "", "submitted", NULL, data);
 	if (!ret)
 		ret = dossier_fees_record(db, &d, pp, in->fee_paid, by, now);
-	if (!ret && in->channel == CHANNEL_COUNTER)
-		ret = receive(db, w->cal, pp, ap, &d, w->who, "submitted", now, w->e);
-	if (!ret && in->channel == CHANNEL_COUNTER)
+	if (!ret && counter)
+		ret = received(db, w->cal, pp, ap, &d, w->who, "submitted", due, now);
+	if (!ret && counter)
 		ret = dossier_notify(db, d.id, "receive", NULL, w->e);
 	if (!ret && in->also)
 		ret = in->also(db, *id, in->also_ctx, w->e);
