@@ -514,6 +514,14 @@ void dossier_mask_name(const char *name, struct strbuf *out)
 	}
 }
 
+/* Appends "key":"s", and the comma after it. */
+static void write_str_field(struct strbuf *out, const char *key, const char *s)
+{
+	json_write_key(out, key);
+	json_write_str(out, s);
+	strbuf_addch(out, ',');
+}
+
 /* Appends "key":"YYYY-MM-DD HH:MM" or "key":null. */
 static void write_time(struct strbuf *out, const char *key, int64_t t)
 {
@@ -563,21 +571,11 @@ int dossier_track_write(struct db *db, const char *code, const char *check,
 	}
 	dossier_mask_name(db_col_text(st, 3), &masked);
 	strbuf_addch(out, '{');
-	json_write_key(out, "code");
-	json_write_str(out, db_col_text(st, 0));
-	strbuf_addch(out, ',');
-	json_write_key(out, "state");
-	json_write_str(out, db_col_text(st, 1));
-	strbuf_addch(out, ',');
-	json_write_key(out, "status");
-	json_write_str(out, dossier_state_label(db_col_text(st, 1)));
-	strbuf_addch(out, ',');
-	json_write_key(out, "procedure");
-	json_write_str(out, db_col_text(st, 2));
-	strbuf_addch(out, ',');
-	json_write_key(out, "applicant");
-	json_write_str(out, masked.buf);
-	strbuf_addch(out, ',');
+	write_str_field(out, "code", db_col_text(st, 0));
+	write_str_field(out, "state", db_col_text(st, 1));
+	write_str_field(out, "status", dossier_state_label(db_col_text(st, 1)));
+	write_str_field(out, "procedure", db_col_text(st, 2));
+	write_str_field(out, "applicant", masked.buf);
 	write_time(out, "received_at", db_col_int(st, 5));
 	strbuf_addch(out, ',');
 	write_time(out, "promised_at", db_col_int(st, 6));
@@ -591,12 +589,8 @@ int dossier_track_write(struct db *db, const char *code, const char *check,
 		if (db_col_null(st, 11))
 			continue;
 		strbuf_addstr(out, n++ ? ",{" : "{");
-		json_write_key(out, "step");
-		json_write_str(out, db_col_text(st, 11));
-		strbuf_addch(out, ',');
-		json_write_key(out, "agency");
-		json_write_str(out, db_col_text(st, 12));
-		strbuf_addch(out, ',');
+		write_str_field(out, "step", db_col_text(st, 11));
+		write_str_field(out, "agency", db_col_text(st, 12));
 		write_time(out, "done_at", db_col_int(st, 13));
 		strbuf_addch(out, '}');
 	}
