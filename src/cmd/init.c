@@ -16,14 +16,15 @@
 #include "plan/plan.h"
 
 static const char init_usage[] =
-	"usage: cchc init [--db URL] [--demo]\n"
+	"usage: cchc init [--db URL] [--demo] [--demo-dossiers N]\n"
 	"\n"
 	"Creates the database (or upgrades it) by applying the migrations, and\n"
 	"the first administrator, \"admin\", whose one-time password it prints\n"
 	"(to be changed at the first sign-in).  Running it again changes nothing.\n"
-	"  --demo   also load the demonstration data: Quảng Nam's agencies (2021)\n"
-	"           and the procedure catalogue\n"
-	"  --demo-dossiers N   and N demonstration dossiers of the past year\n";
+	"  --demo               also load the demonstration data: Quảng Nam's\n"
+	"                       agencies (2021) and the procedure catalogue\n"
+	"  --demo-dossiers N    the same, and N demonstration dossiers of the\n"
+	"                       past year (make run loads 20,000)\n";
 
 static const char migrate_usage[] =
 	"usage: cchc migrate [--db URL] [--status]\n"
@@ -97,14 +98,17 @@ int cmd_init(int argc, char **argv)
 		if (!strcmp(argv[i], "--demo")) {
 			demo = true;
 		} else if (!strcmp(argv[i], "--demo-dossiers") && i + 1 < argc) {
+			const char *arg = argv[++i];
 			char *end;
+			long n = strtol(arg, &end, 10);
 
-			dossiers = (int)strtol(argv[++i], &end, 10);
 			demo = true;
-			if (*end || dossiers < 0) {
-				fprintf(stderr, "error: --demo-dossiers needs a number\n");
+			if (end == arg || *end || n < 0 || n > 10000000) {
+				fprintf(stderr, "error: --demo-dossiers needs a number from 0 to"
+					" 10,000,000, not '%s'\n", arg);
 				ret = 2;
 			}
+			dossiers = (int)n;
 		} else {
 			fprintf(stderr, "error: unexpected argument '%s'\n%s", argv[i],
 				init_usage);

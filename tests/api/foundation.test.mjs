@@ -125,6 +125,15 @@ describe('command line', () => {
 		assert.match(r.stderr, /unknown option '--no-such-flag'/);
 	});
 
+	test('init refuses a count of demo dossiers that is not a number, naming it', () => {
+		for (const bad of ['abc', '', '-3', '99999999999']) {
+			const r = run(['init', '--db', 'sqlite:/nonexistent/dir/x.db', '--demo-dossiers', bad]);
+			assert.equal(r.status, 2, bad);
+			assert.match(r.stderr, /--demo-dossiers needs a number from 0 to 10,000,000/, bad);
+		}
+		assert.match(run(['init', '--help']).stdout, /--demo-dossiers N/);
+	});
+
 	test('every command has --help', () => {
 		for (const cmd of ['serve', 'init', 'migrate', 'version', 'help', 'calendar']) {
 			const r = run([cmd, '--help']);
