@@ -5,10 +5,11 @@
 // the SMS, and several senders on one database send each message once.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { backends, startServer, run, bin } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
+import { sqlText } from '../lib/sql.mjs';
 import { startKannel, freePort } from '../lib/kannel.mjs';
 import { startSmtp } from '../lib/smtp.mjs';
 
@@ -23,14 +24,7 @@ function addUser(db, username, roles, agency) {
 	assert.equal(r.status, 0, r.stderr);
 }
 
-// Runs SQL on the test database (sqlite3 or psql).
-function sql(db, query) {
-	const r = db.startsWith('sqlite:')
-		? spawnSync('sqlite3', [db.slice(7), query], { encoding: 'utf8' })
-		: spawnSync('psql', [db, '-qAtc', query], { encoding: 'utf8' });
-	assert.equal(r.status, 0, r.stderr);
-	return r.stdout.trim();
-}
+const sql = sqlText;
 
 async function startWith(backend, kannel, smtp, extra = []) {
 	const port = await freePort();

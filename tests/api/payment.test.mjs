@@ -6,9 +6,9 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
 import { backends, startServer, run, freePort } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
+import { sqlRows } from '../lib/sql.mjs';
 
 const PASSWORD = 'mat-khau-thu-phi-2021';
 const BIRTH = '1.001193';	// Đăng ký khai sinh at a commune: fee items 0 + 8.000 + 8.000
@@ -16,14 +16,7 @@ const SECRET = 'bi-mat-thu-nghiem-cua-testpay';
 const applicant = { name: 'Nguyễn Thị Hoa', phone: '0905123456' };
 const CHECK = '3456';
 
-// One SQL query on the test database; rows as arrays of strings.
-export function sql(db, query) {
-	const r = db.startsWith('sqlite:')
-		? spawnSync('sqlite3', ['-separator', '|', db.slice(7), query], { encoding: 'utf8' })
-		: spawnSync('psql', [db, '-qAt', '-F', '|', '-c', query], { encoding: 'utf8' });
-	assert.equal(r.status, 0, r.stderr);
-	return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => l.split('|')) : [];
-}
+const sql = sqlRows;
 const one = (db, q) => sql(db, q)[0]?.[0];
 
 function sign(body, secret = SECRET) {

@@ -3,9 +3,9 @@
 // page; the counters equal a rebuild from the history.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { backends, startServer, run } from '../lib/server.mjs';
 import { Client } from '../lib/client.mjs';
+import { sqlRows } from '../lib/sql.mjs';
 
 const PASSWORD = 'mat-khau-danh-gia-2021';
 const BIRTH = '1.001193';
@@ -13,13 +13,7 @@ const applicant = { name: 'Trần Văn Nam', phone: '0914777888' };
 const CHECK = '7888';
 const FACTORS = ['access', 'procedure', 'officers', 'result', 'feedback'];
 
-function sql(db, query) {
-	const r = db.startsWith('sqlite:')
-		? spawnSync('sqlite3', ['-separator', '|', db.slice(7), query], { encoding: 'utf8' })
-		: spawnSync('psql', [db, '-qAt', '-F', '|', '-c', query], { encoding: 'utf8' });
-	assert.equal(r.status, 0, r.stderr);
-	return r.stdout.trim() ? r.stdout.trim().split('\n').map((l) => l.split('|')) : [];
-}
+const sql = sqlRows;
 
 async function json(res) {
 	const text = await res.text();

@@ -1,17 +1,13 @@
 // Citizens of the portal in tests: the one-time code is read from the
 // outbox (notify_message) of the test database, as the SMS gateway would
 // send it; the end-to-end test with a real gateway is separate.
-import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { Client } from './client.mjs';
+import { sqlText } from './sql.mjs';
 
 // Runs one SQL statement on the server's database; returns the rows as text.
 export function sql(srv, statement) {
-	const r = srv.db.startsWith('sqlite:')
-		? spawnSync('sqlite3', [srv.db.slice(7), statement], { encoding: 'utf8' })
-		: spawnSync('psql', [srv.db, '-qAtc', statement], { encoding: 'utf8' });
-	assert.equal(r.status, 0, r.stderr);
-	return r.stdout.trim();
+	return sqlText(srv.db, statement);
 }
 
 // The template of the code's SMS belongs to the notification module
