@@ -365,11 +365,7 @@ static int page_catalog(struct request *req, struct response *res)
 
 		if (!v)
 			continue;
-		html(out, "<input type=\"hidden\" name=\"");
-		html_attr(out, params[i]);
-		html(out, "\" value=\"");
-		html_attr(out, v);
-		html(out, "\">\n");
+		html_hidden(out, params[i], v);
 	}
 	html(out, "<button type=\"submit\">");
 	html_txt(out, _("Search"));

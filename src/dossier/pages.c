@@ -254,15 +254,6 @@ static void input_field(struct strbuf *out, const char *prefix, const struct fie
 	html(out, "\n");
 }
 
-static void hidden_field(struct strbuf *out, const char *name, const char *value)
-{
-	html(out, "<input type=\"hidden\" name=\"");
-	html_attr(out, name);
-	html(out, "\" value=\"");
-	html_attr(out, value ? value : "");
-	html(out, "\">\n");
-}
-
 /* A notice that something succeeded, read out politely. */
 static void notice(struct strbuf *out, const char *fmt, const char *arg)
 {
@@ -926,7 +917,7 @@ static void indicator_notice(struct request *req, struct strbuf *out)
 		html(out, "=");
 		html_txt(out, v);
 		html(out, "</code>");
-		hidden_field(out, keys[i], v);
+		html_hidden(out, keys[i], v);
 	}
 	if (any)
 		html(out, "</p>\n");
@@ -943,9 +934,9 @@ static void list_filters(struct request *req, struct strbuf *out)
 
 	html(out, "<form class=\"filters\" method=\"get\" action=\"" DOSSIERS_URL "\" role=\"search\">\n");
 	if (param(req, "mine"))
-		hidden_field(out, "mine", "1");
+		html_hidden(out, "mine", "1");
 	if (param(req, "queue"))
-		hidden_field(out, "queue", "1");
+		html_hidden(out, "queue", "1");
 	indicator_notice(req, out);
 	html(out, "<p><label for=\"f-q\">");
 	html_txt(out, _("Code, name, phone or ID number"));
@@ -1645,7 +1636,7 @@ static void action_form(struct request *req, struct response *res, const char *r
 	html_txt(out, af ? _(af->label) : name);
 	html(out, "</h3>\n");
 	org_csrf_field(req, res);
-	hidden_field(out, "version", version);
+	html_hidden(out, "version", version);
 	if (inputs & IN_DOCUMENTS)
 		action_documents(req, out, name, p, pd, e);
 	if (inputs & (IN_REASON | IN_REASON_REQUIRED | IN_APOLOGY)) {

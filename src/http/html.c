@@ -47,6 +47,15 @@ void html_attr(struct strbuf *out, const char *value)
 	html_txt(out, value);
 }
 
+void html_hidden(struct strbuf *out, const char *name, const char *value)
+{
+	html(out, "<input type=\"hidden\" name=\"");
+	html_attr(out, name);
+	html(out, "\" value=\"");
+	html_attr(out, value);
+	html(out, "\">\n");
+}
+
 void html_txtf(struct strbuf *out, const char *fmt, ...)
 {
 	struct strbuf tmp = STRBUF_INIT;

@@ -17,6 +17,8 @@ void html(struct strbuf *out, const char *markup);
 /* Text or attribute value, escaped. NULL writes nothing. */
 void html_txt(struct strbuf *out, const char *text);
 void html_attr(struct strbuf *out, const char *value);
+/* <input type="hidden" name="…" value="…"> and a newline; NULL value: empty. */
+void html_hidden(struct strbuf *out, const char *name, const char *value);
 /* Formats, then escapes the result. */
 void html_txtf(struct strbuf *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -180,16 +180,6 @@ static void input_field(struct strbuf *out, const struct field *f, const struct 
 	html(out, ">\n");
 }
 
-/* A hidden field. */
-static void hidden_field(struct strbuf *out, const char *name, const char *value)
-{
-	html(out, "<input type=\"hidden\" name=\"");
-	html_attr(out, name);
-	html(out, "\" value=\"");
-	html_attr(out, value ? value : "");
-	html(out, "\">\n");
-}
-
 /* The sign-out button: a POST form, so a link cannot sign anyone out. */
 static void sign_out_form(struct request *req, struct response *res)
 {
@@ -249,7 +239,7 @@ static void sign_in_page(struct request *req, struct response *res,
 	form_error(out, &req->err);
 	html(out, "<form class=\"stack\" method=\"post\" action=\"/dang-nhap\">\n");
 	org_csrf_field(req, res);
-	hidden_field(out, "next", local_path(next));
+	html_hidden(out, "next", local_path(next));
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		input_field(out, &fields[i], &req->err);
 	html(out, "<p><button type=\"submit\">");

@@ -398,9 +398,7 @@ const char *org_csrf_token(struct request *req, struct response *res)
 
 void org_csrf_field(struct request *req, struct response *res)
 {
-	html(&res->body, "<input type=\"hidden\" name=\"csrf\" value=\"");
-	html_attr(&res->body, org_csrf_token(req, res));
-	html(&res->body, "\">\n");
+	html_hidden(&res->body, "csrf", org_csrf_token(req, res));
 }
 
 int org_csrf_check(struct request *req)

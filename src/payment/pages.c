@@ -188,11 +188,9 @@ void payment_track_section(struct request *req, struct response *res, json_t *t,
 		html_url_arg(out, code);
 		html(out, "\">\n");
 		org_csrf_field(req, res);
-		html(out, "<input type=\"hidden\" name=\"so\" value=\"");
-		html_attr(out, check);
-		html(out, "\">\n<input type=\"hidden\" name=\"provider\" value=\"");
-		html_attr(out, (*pv)->name);
-		html(out, "\">\n<p><button type=\"submit\">");
+		html_hidden(out, "so", check);
+		html_hidden(out, "provider", (*pv)->name);
+		html(out, "<p><button type=\"submit\">");
 		html_txt(out, _("Pay online"));
 		html(out, "</button> <span class=\"hint\">");
 		html_txt(out, _((*pv)->label));

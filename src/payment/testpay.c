@@ -206,15 +206,6 @@ static int order_args(struct request *req, bool form, struct order_args *a)
 	return 0;
 }
 
-static void hidden(struct strbuf *out, const char *name, const char *value)
-{
-	html(out, "<input type=\"hidden\" name=\"");
-	html_attr(out, name);
-	html(out, "\" value=\"");
-	html_attr(out, value);
-	html(out, "\">\n");
-}
-
 static int page_testpay(struct request *req, struct response *res)
 {
 	struct strbuf *out = &res->body, s = STRBUF_INIT;
@@ -244,9 +235,9 @@ static int page_testpay(struct request *req, struct response *res)
 	html(out, "\" class=\"stack\">\n");
 	org_csrf_field(req, res);
 	snprintf(amount, sizeof(amount), "%lld", (long long)a.amount);
-	hidden(out, "amount", amount);
-	hidden(out, "return", a.ret);
-	hidden(out, "sig", req_query(req, "sig"));
+	html_hidden(out, "amount", amount);
+	html_hidden(out, "return", a.ret);
+	html_hidden(out, "sig", req_query(req, "sig"));
 	html(out, "<p class=\"buttons\"><button type=\"submit\" name=\"action\" value=\"pay\">");
 	html_txt(out, _("Pay"));
 	html(out, "</button> <button type=\"submit\" name=\"action\" value=\"cancel\" class=\"secondary\">");

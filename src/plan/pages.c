@@ -276,9 +276,7 @@ static void as_of_form(struct request *req, struct strbuf *out, const char *acti
 	input(out, &none, "as_of", _("Situation at the end of"), "date", as_of,
 	      NULL, NULL);
 	if (nonempty(req_query(req, "agency"))) {
-		html(out, "<input type=\"hidden\" name=\"agency\" value=\"");
-		html_attr(out, req_query(req, "agency"));
-		html(out, "\">\n");
+		html_hidden(out, "agency", req_query(req, "agency"));
 	}
 	html(out, "<button type=\"submit\">");
 	html_txt(out, _("Show"));

@@ -111,9 +111,7 @@ void portal_csrf_field(struct request *req, struct response *res)
 		org_csrf_field(req, res);
 		return;
 	}
-	html(&res->body, "<input type=\"hidden\" name=\"csrf\" value=\"");
-	html_attr(&res->body, req->citizen->csrf);
-	html(&res->body, "\">\n");
+	html_hidden(&res->body, "csrf", req->citizen->csrf);
 }
 
 /* ---- shared helpers ----------------------------------------------------- */

@@ -199,9 +199,7 @@ static void next_field(struct strbuf *out, const char *next)
 {
 	if (!portal_next(next))
 		return;
-	html(out, "<input type=\"hidden\" name=\"next\" value=\"");
-	html_attr(out, next);
-	html(out, "\">\n");
+	html_hidden(out, "next", next);
 }
 
 static void phone_form(struct request *req, struct response *res, const char *phone,
@@ -248,9 +246,7 @@ static void code_form(struct request *req, struct response *res, const char *pho
 	html(out, "<form class=\"stack\" method=\"post\" action=\"/cong-dan/dang-nhap\" novalidate>\n");
 	portal_csrf_field(req, res);
 	next_field(out, next);
-	html(out, "<input type=\"hidden\" name=\"phone\" value=\"");
-	html_attr(out, phone);
-	html(out, "\">\n");
+	html_hidden(out, "phone", phone);
 	field(out, e, "code", _("Code from the SMS"), "text", "",
 	      " inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"6\" required",
 	      _("6 digits"), false);

@@ -97,9 +97,7 @@ static void rate_form(struct request *req, struct response *res, const char *cod
 	html_url_arg(out, code);
 	html(out, "\">\n");
 	org_csrf_field(req, res);
-	html(out, "<input type=\"hidden\" name=\"so\" value=\"");
-	html_attr(out, check);
-	html(out, "\">\n");
+	html_hidden(out, "so", check);
 	for (int i = 0; i < DOSSIER_RATING_FACTORS; i++) {
 		const char *f = dossier_rating_factors[i];
 		const char *given = req_form(req, f);
