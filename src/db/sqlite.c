@@ -10,6 +10,7 @@
  */
 #include <sqlite3.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -88,13 +89,25 @@ out:
 	return rc;
 }
 
+/*
+ * Before SQLite's first use: no memory statistics, which nothing here
+ * reads and which cost a process-wide mutex on every allocation, shared
+ * by every thread's connection.
+ */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sqlite_open(const char *path, struct db **out, char *why,
 		       size_t whylen)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sqlite_db *db;
 	sqlite3 *h = NULL;
 	int rc;
 
+	pthread_once(&once, sqlite_setup);
 	rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE |
 			     SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc == SQLITE_OK)
