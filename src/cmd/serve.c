@@ -40,6 +40,8 @@ static int setting_uint(const struct config *c, const char *key, unsigned *out)
 	return 0;
 }
 
+#define POOL_MAX 1024	/* pool threads */
+
 /* The notification worker thread's arguments. */
 struct worker {
 	const char *db_url;
@@ -61,7 +63,7 @@ int cmd_serve(int argc, char **argv)
 	struct http_config hc;
 	struct err e = ERR_INIT;
 	struct db *db = NULL;
-	unsigned threads, body_limit, timeout, grace, access_log, tls, track_limit, notify;
+	unsigned threads, pool_threads, body_limit, timeout, grace, access_log, tls, track_limit, notify;
 	unsigned testpay, window;
 	struct worker w = { 0 };
 	pthread_t worker;
@@ -69,6 +71,8 @@ int cmd_serve(int argc, char **argv)
 	unsigned file_limit, upload_limit, code_ttl, lock_time, per_address;
 	struct portal_settings ps;
 	unsigned kpi_cache;
+	long cores;
+	bool sqlite;
 	int ret;
 
 	if (cmd_wants_help(argc, argv)) {
@@ -82,6 +86,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (!ret)
 		ret = setting_uint(&c, "threads", &threads) ||
+		      setting_uint(&c, "pool_threads", &pool_threads) ||
 		      setting_uint(&c, "body_limit", &body_limit) ||
 		      setting_uint(&c, "connection_timeout", &timeout) ||
 		      setting_uint(&c, "shutdown_grace", &grace) ||
@@ -113,17 +118,38 @@ int cmd_serve(int argc, char **argv)
 	ret = cmd_open_db(&c, &db);
 	if (ret)
 		goto out;
+	sqlite = db_kind(db) == DB_SQLITE;
 	db_close(db);
 
 	memset(&hc, 0, sizeof(hc));
-	if (!threads) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-
-		threads = n > 0 ? (unsigned)n * 4 : 4;
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cores < 1)
+		cores = 1;
+	/*
+	 * The network threads only run what is quick (the pool takes the
+	 * rest: see http/server.c), so one per core: more only take turns on
+	 * the cores and lengthen the slowest answers.
+	 */
+	if (!threads)
+		threads = (unsigned)cores;
+	/*
+	 * On SQLite the changes waiting together share one commit, so the pool
+	 * is larger than the cores; PostgreSQL commits each on its own, and
+	 * every thread holds one of its connections.
+	 */
+	if (!pool_threads)
+		pool_threads = cores * (sqlite ? 16 : 4) > POOL_MAX ? POOL_MAX :
+			(unsigned)cores * (sqlite ? 16 : 4);
+	if (pool_threads > POOL_MAX) {
+		fprintf(stderr, "error: setting 'pool_threads' must be at most %d, not %u\n",
+			POOL_MAX, pool_threads);
+		ret = 2;
+		goto out;
 	}
 	hc.listen = config_get(&c, "listen");
 	hc.db_url = config_get(&c, "db");
 	hc.threads = threads;
+	hc.pool_threads = pool_threads;
 	hc.body_limit = body_limit;
 	hc.upload_limit = upload_limit;
 	ps.upload_dir = config_get(&c, "upload_dir");

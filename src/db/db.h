@@ -10,7 +10,7 @@
  *   - upserts with INSERT … ON CONFLICT (…) DO UPDATE/NOTHING.
  *
  * A struct db is one connection.  It is not shared between threads: the
- * server opens one per worker thread.  Statements are prepared once per
+ * server opens one per thread.  Statements are prepared once per
  * connection and cached by their SQL text, so a caller just asks for the
  * statement every time:
  *

@@ -1810,10 +1810,10 @@ out:
 }
 
 const struct route slips_api_routes[] = {
-	{ "GET", "/api/v1/dossiers/{code}/slips/{slip}", api_slip, ROUTE_JSON, ROLES_STAFF,
+	{ "GET", "/api/v1/dossiers/{code}/slips/{slip}", api_slip, ROUTE_JSON | ROUTE_SLOW, ROLES_STAFF,
 	  "a slip of the dossier ({slip}: receipt, supplement, refusal, apology or control,"
 	  " with .pdf or .html)" },
-	{ "GET", "/api/v1/ledger", api_ledger, ROUTE_JSON, ROLES_STAFF,
+	{ "GET", "/api/v1/ledger", api_ledger, ROUTE_JSON | ROUTE_SLOW, ROLES_STAFF,
 	  "the tracking ledger of an agency for a period, as JSON, XLSX, PDF or HTML" },
 };
 const unsigned slips_api_nroutes = sizeof(slips_api_routes) / sizeof(slips_api_routes[0]);

@@ -72,8 +72,11 @@ typedef int (*route_fn)(struct request *req, struct response *res);
  * Route kinds: decide the error format and the default content type.
  * ROUTE_UPLOAD may be or-ed in: the route takes file uploads and accepts
  * bodies up to http_config.upload_limit instead of body_limit.
+ * ROUTE_SLOW may be or-ed into a reading route that takes long (a PDF, a
+ * spreadsheet): it runs on the server's pool, like the changing routes,
+ * so it does not hold up the other connections of a network thread.
  */
-enum { ROUTE_HTML = 0, ROUTE_JSON = 1, ROUTE_UPLOAD = 0x10 };
+enum { ROUTE_HTML = 0, ROUTE_JSON = 1, ROUTE_UPLOAD = 0x10, ROUTE_SLOW = 0x20 };
 #define ROUTE_IS_JSON(r) (((r)->kind & ROUTE_JSON) != 0)
 
 struct route {
@@ -104,8 +107,9 @@ struct http_hooks {
 
 struct http_config {
 	const char *listen;	/* "127.0.0.1:8080" */
-	const char *db_url;	/* every worker thread opens its own connection */
-	unsigned threads;
+	const char *db_url;	/* every thread opens its own connection */
+	unsigned threads;	/* network threads: reading requests run here */
+	unsigned pool_threads;	/* the pool: changes and slow reads */
 	size_t body_limit;
 	size_t upload_limit;	/* for ROUTE_UPLOAD routes; 0: body_limit */
 	unsigned connection_timeout;

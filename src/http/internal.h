@@ -8,9 +8,11 @@
 void router_dispatch(const struct http_config *cfg, struct request *req,
 		     struct response *res);
 
-/* The body limit of the route that will take this request. */
-size_t router_body_limit(const struct http_config *cfg, const char *method,
-			 const char *url);
+/*
+ * The ROUTE_UPLOAD and ROUTE_SLOW bits of the route that will take this
+ * request (0 if it has neither, or there is none).
+ */
+int router_kind(const struct http_config *cfg, const char *method, const char *url);
 
 /* multipart.c: the request's parsed parts and their plain fields. */
 bool is_multipart(struct request *req);

@@ -183,24 +183,24 @@ static void respond_error(const struct http_config *cfg, struct request *req,
 		error_html(cfg, req, res);
 }
 
-size_t router_body_limit(const struct http_config *cfg, const char *method,
-			 const char *url)
+int router_kind(const struct http_config *cfg, const char *method, const char *url)
 {
 	char scratch[2048];
 	const char *args[REQ_MAX_ARGS];
 	int nargs;
 
-	if (!cfg->upload_limit || !url || strlen(url) >= sizeof(scratch))
-		return cfg->body_limit;
+	if (!url || strlen(url) >= sizeof(scratch))
+		return 0;
+	if (!strcmp(method, "HEAD"))
+		method = "GET";
 	for (size_t i = 0; i < cfg->nroutes; i++) {
 		const struct route *r = &cfg->routes[i];
 
-		if ((r->kind & ROUTE_UPLOAD) && !strcmp(r->method, method) &&
+		if ((r->kind & (ROUTE_UPLOAD | ROUTE_SLOW)) && !strcmp(r->method, method) &&
 		    route_match(r->pattern, url, args, &nargs, scratch, sizeof(scratch)))
-			return cfg->upload_limit > cfg->body_limit ? cfg->upload_limit :
-				cfg->body_limit;
+			return r->kind & (ROUTE_UPLOAD | ROUTE_SLOW);
 	}
-	return cfg->body_limit;
+	return 0;
 }
 
 static const struct route *find_route(const struct http_config *cfg,

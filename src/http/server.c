@@ -1,12 +1,13 @@
 /*
  * The server: libmicrohttpd with its internal thread pool on epoll.
  *
- * Each worker thread owns one database connection, opened on its first
- * request.  A request's body is gathered up to the limit, then the router
- * (router.c) runs the matching route and the response is queued.  On
- * SIGINT/SIGTERM the listening socket is closed, answers in flight get
- * "Connection: close", and the daemon stops when they are done or the grace
- * period ends.
+ * Each thread owns one database connection, opened on its first request.
+ * A request's body is gathered up to the limit, then the router (router.c)
+ * runs the matching route and the response is queued: a quick reading
+ * request on the network thread that read it, a change or a slow read on
+ * the pool (below).  On SIGINT/SIGTERM the listening socket is closed,
+ * answers in flight get "Connection: close", and the daemon stops when
+ * they are done or the grace period ends.
  */
 #include <microhttpd.h>
 
@@ -33,7 +34,7 @@
 static const struct http_config *config;
 static atomic_bool stopping;
 
-/* Every connection the worker threads opened, to close them at the end. */
+/* Every connection the threads opened, to close them at the end. */
 static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct db **dbs;
 static size_t ndbs;
@@ -67,10 +68,27 @@ static void close_worker_dbs(void)
 	pthread_mutex_unlock(&dbs_lock);
 }
 
+/*
+ * A request and its answer.  The request comes first: MHD's con_cls points
+ * at it, and the router and the handlers only see the request.
+ */
+struct call {
+	struct request req;
+	struct response res;
+	bool pooled;		/* to run on the pool */
+	bool answered;		/* res is ready, made on the pool */
+	struct call *next;	/* in the pool's queue */
+};
+
+static void response_release(struct response *res);
+
 static void request_free(struct request *req)
 {
+	struct call *c = (struct call *)req;
+
 	if (config->hooks.release)
 		config->hooks.release(req);
+	response_release(&c->res);
 	strbuf_release(&req->body);
 	strbuf_release(&req->form);
 	multipart_release(req);
@@ -124,19 +142,119 @@ static enum MHD_Result send_response(struct request *req, struct response *res)
 	return ret;
 }
 
+/*
+ * The pool: threads of their own that run the requests that change data
+ * (every method but GET and HEAD) and the slow reading routes (ROUTE_SLOW:
+ * PDFs, spreadsheets), while the network thread that read the request goes
+ * on serving its other connections; the connection is suspended until its
+ * answer is ready.  A change waits for its commit to reach the disk, and on
+ * SQLite the changes that wait together share one commit (db_write): were
+ * they run on the network threads, a waiting change would hold up every
+ * other connection of its thread, and no more changes could share a commit
+ * than there are network threads.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	struct call *head, **tail;
+	bool stop;
+	pthread_t *threads;
+	unsigned n;
+} pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, &pool.head,
+	   false, NULL, 0 };
+
+static void *pool_main(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		struct call *c;
+
+		pthread_mutex_lock(&pool.lock);
+		while (!pool.head && !pool.stop)
+			pthread_cond_wait(&pool.more, &pool.lock);
+		c = pool.head;
+		if (c) {
+			pool.head = c->next;
+			if (!pool.head)
+				pool.tail = &pool.head;
+		}
+		pthread_mutex_unlock(&pool.lock);
+		if (!c)
+			return NULL;
+		c->req.db = worker_db();
+		router_dispatch(config, &c->req, &c->res);
+		c->answered = true;
+		/* The network thread sends it (on_request) and may free c at once. */
+		MHD_resume_connection(c->req.conn);
+	}
+}
+
+/*
+ * Suspends c's connection and queues c; false if the pool has stopped (at
+ * the end of a shutdown) or has no thread, and c must run here.
+ */
+static bool pool_push(struct call *c)
+{
+	pthread_mutex_lock(&pool.lock);
+	if (pool.stop || !pool.n) {
+		pthread_mutex_unlock(&pool.lock);
+		return false;
+	}
+	MHD_suspend_connection(c->req.conn);
+	c->next = NULL;
+	*pool.tail = c;
+	pool.tail = &c->next;
+	pthread_cond_signal(&pool.more);
+	pthread_mutex_unlock(&pool.lock);
+	return true;
+}
+
+static void pool_start(unsigned n)
+{
+	pthread_mutex_lock(&pool.lock);
+	pool.stop = false;
+	pool.threads = xcalloc(n ? n : 1, sizeof(*pool.threads));
+	for (pool.n = 0; pool.n < n; pool.n++)
+		if (pthread_create(&pool.threads[pool.n], NULL, pool_main, NULL)) {
+			log_warn("pool: %u threads of %u started", pool.n, n);
+			break;
+		}
+	pthread_mutex_unlock(&pool.lock);
+}
+
+/* Runs what is queued, then ends the threads. */
+static void pool_stop(void)
+{
+	pthread_mutex_lock(&pool.lock);
+	pool.stop = true;
+	pthread_cond_broadcast(&pool.more);
+	pthread_mutex_unlock(&pool.lock);
+	for (unsigned i = 0; i < pool.n; i++)
+		pthread_join(pool.threads[i], NULL);
+	pthread_mutex_lock(&pool.lock);
+	free(pool.threads);
+	pool.threads = NULL;
+	pool.n = 0;
+	pthread_mutex_unlock(&pool.lock);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
 				  size_t *upload_data_size, void **con_cls)
 {
 	struct request *req = *con_cls;
-	struct response res = { .status = 200, .body = STRBUF_INIT };
+	struct call *c = (struct call *)req;
 
 	if (!req) {
 		const char *cl;
 		const union MHD_ConnectionInfo *ci;
+		int kind;
 
-		req = xcalloc(1, sizeof(*req));
+		c = xcalloc(1, sizeof(*c));
+		req = &c->req;
+		c->res.status = 200;
+		strbuf_init(&c->res.body, 0);
 		strbuf_init(&req->body, 0);
 		strbuf_init(&req->form, 0);
 		req->start_us = clock_mono_us();
@@ -156,7 +274,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 					  req->remote, sizeof(req->remote));
 		}
 		*con_cls = req;
-		req->body_limit = router_body_limit(config, method, url);
+		kind = router_kind(config, method, url);
+		req->body_limit = (kind & ROUTE_UPLOAD) && config->upload_limit > config->body_limit ?
+			config->upload_limit : config->body_limit;
+		c->pooled = (kind & ROUTE_SLOW) || (strcmp(method, MHD_HTTP_METHOD_GET) &&
+						    strcmp(method, MHD_HTTP_METHOD_HEAD));
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > req->body_limit) {
@@ -167,8 +289,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			 * huge one is answered at once and the connection closed.
 			 */
 			if (strtoull(cl, NULL, 10) / 32 > req->body_limit) {
-				router_dispatch(config, req, &res);
-				return send_response(req, &res);
+				router_dispatch(config, req, &c->res);
+				return send_response(req, &c->res);
 			}
 		}
 		return MHD_YES;
@@ -181,11 +303,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (c->answered) {	/* back from the pool */
+		c->answered = false;
+		return send_response(req, &c->res);
+	}
 	if (req->status)	/* already answered (413 on Content-Length) */
 		return MHD_YES;
+	if (c->pooled && pool_push(c))
+		return MHD_YES;
 	req->db = worker_db();
-	router_dispatch(config, req, &res);
-	return send_response(req, &res);
+	router_dispatch(config, req, &c->res);
+	return send_response(req, &c->res);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn,
@@ -274,7 +402,9 @@ int http_serve(const struct http_config *cfg, struct err *e)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC |
+	/* Started after the mask is set, so the pool's threads inherit it too. */
+	pool_start(cfg->pool_threads);
+	d = MHD_start_daemon(MHD_USE_EPOLL_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
 			     MHD_USE_ERROR_LOG,
 			     0, NULL, NULL, on_request, NULL,
 			     MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
@@ -285,6 +415,7 @@ int http_serve(const struct http_config *cfg, struct err *e)
 			     MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
 			     MHD_OPTION_END);
 	if (!d) {
+		pool_stop();
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 		return err_set(e, E_INTERNAL, "listen", "cannot listen on '%s': %s",
 			       cfg->listen, strerror(errno));
@@ -335,6 +466,11 @@ int http_serve(const struct http_config *cfg, struct err *e)
 
 		nanosleep(&ts, NULL);
 	}
+	/*
+	 * The pool finishes what it holds and resumes those connections: MHD
+	 * must not be stopped with one suspended.
+	 */
+	pool_stop();
 	MHD_stop_daemon(d);
 	close_worker_dbs();
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);

@@ -1070,7 +1070,7 @@ const struct route kpi_page_routes[] = {
 	  "entered values, and the form to enter one" },
 	{ "POST", "/chi-so/nhap", page_entry_add, ROUTE_HTML, ROLE_MONITOR | ROLE_REPORTER,
 	  "enter an indicator's value" },
-	{ "GET", "/chi-so/xuat/{format}", page_export, ROUTE_HTML, STAFF,
+	{ "GET", "/chi-so/xuat/{format}", page_export, ROUTE_HTML | ROUTE_SLOW, STAFF,
 	  "the dashboard as XLSX, PDF or CSV" },
 	{ "GET", "/thong-ke", page_public, ROUTE_HTML, ROLE_PUBLIC,
 	  "public statistics of every agency" },

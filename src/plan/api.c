@@ -506,7 +506,7 @@ const struct route plan_api_routes[] = {
 	  ROLE_ADMIN | ROLE_MONITOR, "what the import could not take as it stood" },
 	{ "POST", "/api/v1/plans/{plan}/warnings/{id}/resolve", api_warning_resolve, ROUTE_JSON,
 	  ROLE_MONITOR, "mark an import warning reviewed" },
-	{ "GET", "/api/v1/plans/{plan}/reports/{period}", api_report, ROUTE_JSON, STAFF,
+	{ "GET", "/api/v1/plans/{plan}/reports/{period}", api_report, ROUTE_JSON | ROUTE_SLOW, STAFF,
 	  "the progress report of a period (JSON, PDF, XLSX or CSV)" },
 	{ "GET", "/api/v1/plans/{plan}/submissions", api_submissions, ROUTE_JSON, STAFF,
 	  "which agencies sent their periodic reports, and when" },

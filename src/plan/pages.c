@@ -1899,9 +1899,9 @@ const struct route plan_page_routes[] = {
 	  ROLE_REPORTER | ROLE_MONITOR, "record an agency's periodic report as sent" },
 	{ "GET", BASE "/{plan}/bao-cao/{period}", page_report, ROUTE_HTML, STAFF,
 	  "the progress report of a period" },
-	{ "GET", BASE "/{plan}/bao-cao/{period}/pdf", page_report_pdf, ROUTE_HTML, STAFF,
+	{ "GET", BASE "/{plan}/bao-cao/{period}/pdf", page_report_pdf, ROUTE_HTML | ROUTE_SLOW, STAFF,
 	  "the progress report of a period as PDF" },
-	{ "GET", BASE "/{plan}/bao-cao/{period}/xlsx", page_report_xlsx, ROUTE_HTML, STAFF,
+	{ "GET", BASE "/{plan}/bao-cao/{period}/xlsx", page_report_xlsx, ROUTE_HTML | ROUTE_SLOW, STAFF,
 	  "the progress report of a period as XLSX" },
 };
 const unsigned plan_page_nroutes = sizeof(plan_page_routes) / sizeof(plan_page_routes[0]);
