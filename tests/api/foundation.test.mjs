@@ -134,6 +134,19 @@ describe('command line', () => {
 		assert.match(run(['init', '--help']).stdout, /--demo-dossiers N/);
 	});
 
+	test('serve refuses a pool of more than 1024 threads, naming the setting', () => {
+		const db = freshDb('sqlite');
+		try {
+			assert.equal(run(['init', '--db', db.url]).status, 0);
+			const r = run(['serve', '--db', db.url, '--listen', '127.0.0.1:0',
+				'--pool-threads', '5000']);
+			assert.equal(r.status, 2);
+			assert.match(r.stderr, /setting 'pool_threads' must be at most 1024, not 5000/);
+		} finally {
+			db.drop();
+		}
+	});
+
 	test('every command has --help', () => {
 		for (const cmd of ['serve', 'init', 'migrate', 'version', 'help', 'calendar']) {
 			const r = run([cmd, '--help']);
