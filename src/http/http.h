@@ -83,7 +83,7 @@ struct route {
 	const char *method;	/* "GET", "POST", "PUT", "PATCH", "DELETE" */
 	const char *pattern;	/* "/api/v1/procedures/{code}": {x} matches one segment */
 	route_fn handler;
-	int kind;		/* ROUTE_HTML or ROUTE_JSON */
+	int kind;		/* ROUTE_HTML or ROUTE_JSON, with ROUTE_UPLOAD or ROUTE_SLOW */
 	unsigned roles;		/* access: 0 for public, else a mask of roles (see org) */
 	const char *summary;	/* one line, for docs and the access matrix */
 };
