@@ -309,8 +309,8 @@ static int indicator_filters(struct db *db, const struct dossier_filter *f, stru
 	return 0;
 }
 
-int dossier_list(struct db *db, const struct user *by, const struct dossier_filter *f,
-		 json_t **out, struct err *e)
+static int list(struct db *db, const struct user *by, const struct dossier_filter *f,
+		json_t **out, struct err *e)
 {
 	const struct calendar *cal;
 	struct list_sql q = { STRBUF_INIT, { { 0, 0, NULL } }, 0 };
@@ -479,6 +479,26 @@ out:
 	free(hi);
 	free(keep[0]);
 	free(keep[1]);
+	return ret;
+}
+
+/*
+ * The list's statements in one read transaction: one snapshot, and SQLite
+ * takes the WAL's read lock once rather than for each of them.
+ */
+int dossier_list(struct db *db, const struct user *by, const struct dossier_filter *f,
+		 json_t **out, struct err *e)
+{
+	bool own = !db_in_transaction(db);
+	int ret;
+
+	if (own && db_begin_read(db)) {
+		*out = NULL;
+		return E_INTERNAL;
+	}
+	ret = list(db, by, f, out, e);
+	if (own)
+		db_commit(db);
 	return ret;
 }
 

@@ -203,6 +203,13 @@ static int session_user(struct db *db, const char *token, struct user *u,
 	int ret;
 
 	token_hash(token, th);
+	/*
+	 * The session and its user in one read transaction: SQLite takes the
+	 * WAL's read lock once, not for each statement (each take is a system
+	 * call under a mutex that every thread's connection shares).
+	 */
+	if (db_begin_read(db))
+		return E_INTERNAL;
 	st = db_prepare(db, "SELECT s.id, s.csrf, s.user_id, s.last_seen_at FROM session s"
 			" WHERE s.token_hash = ? AND s.ended_at IS NULL"
 			" AND s.last_seen_at > ? AND s.created_at > ?");
@@ -220,9 +227,9 @@ static int session_user(struct db *db, const char *token, struct user *u,
 		ret = E_NOTFOUND;
 	}
 	db_reset(st);
-	if (ret)
-		return ret;
-	ret = user_get(db, u->id, u);
+	if (!ret)
+		ret = user_get(db, u->id, u);
+	db_commit(db);
 	if (!ret && u->disabled)
 		ret = E_NOTFOUND;
 	if (!ret && now - last >= 60) {
