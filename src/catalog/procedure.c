@@ -937,13 +937,19 @@ int procedure_find(struct db *db, const char *code, struct procedure *out,
 {
 	struct db_stmt *st = db_prepare(db, "SELECT current_version_id FROM procedure"
 					" WHERE code = ?");
+	bool own = !db_in_transaction(db);
 	int64_t vid = 0;
 	int ret;
 
+	/* One snapshot for the version and its parts (on SQLite one read lock). */
+	if (own && db_begin_read(db))
+		return E_INTERNAL;
 	db_bind_text(st, 1, code ? code : "");
 	ret = db_one_int(st, &vid);
 	if (!ret)
 		ret = procedure_load_version(db, vid, out);
+	if (own)
+		db_commit(db);
 	if (ret == E_NOTFOUND)
 		return err_set(e, E_NOTFOUND, "code", "there is no procedure '%s'",
 			       code ? code : "");
